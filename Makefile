@@ -1,0 +1,37 @@
+# Thin wrapper over CMake: the two commands README.md promises, plus the
+# sanitizer run and the benchmarks.
+JOBS   ?= 2
+CONFIG ?= etc/kiod.ini
+
+.PHONY: all deps build run test test-sanitize bench format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	cmake --preset default
+	cmake --build --preset default -j$(JOBS)
+
+run: build
+	mkdir -p var
+	exec build/bin/kiod --config $(CONFIG)
+
+test: build
+	ctest --preset default
+
+test-sanitize: deps
+	cmake --preset sanitize
+	cmake --build --preset sanitize -j$(JOBS)
+	ctest --preset sanitize
+
+bench: build
+	@scripts/install-deps.sh bench
+	bench/http/run.sh
+
+format:
+	git ls-files '*.h' '*.cpp' | xargs clang-format -i
+
+clean:
+	rm -rf build build-sanitize
