@@ -1,0 +1,30 @@
+#pragma once
+
+#include <kiod/Router.h>
+#include <kiod/ServiceRegistry.h>
+
+#include <string>
+
+namespace Poco {
+class Logger;
+}
+
+namespace kiod {
+
+// What core gives a module during initialize. The references stay valid
+// until the module has stopped.
+class ModuleContext {
+public:
+    virtual ~ModuleContext() = default;
+
+    // Publishes under this module's name; withdrawn when it stops.
+    virtual Services& services() = 0;
+    virtual Router& router() = 0;
+    // `[kiod] data_dir`; a module keeps its files in a subdirectory named
+    // after itself and creates it.
+    virtual const std::string& dataDir() const = 0;
+    // The logger `kiod.NAME`, configured by [log].
+    virtual Poco::Logger& logger() = 0;
+};
+
+}  // namespace kiod

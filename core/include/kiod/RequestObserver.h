@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <string_view>
+
+namespace kiod {
+
+// One finished HTTP request, as observers see it.
+struct RequestRecord {
+    std::string_view listener;
+    std::string_view method;
+    // The route pattern that matched (`/readyz/{check}`), never the raw path,
+    // so that metric labels stay bounded; "unmatched" for 404s.
+    std::string_view route;
+    int status = 0;
+    std::chrono::nanoseconds duration{};
+    std::string_view path;
+    std::string_view client;
+};
+
+// Sees every request on every listener after its response is written: the
+// hook for request metrics and access logs. Runs on the request thread, so it
+// must be quick and must not throw.
+class RequestObserver {
+public:
+    virtual ~RequestObserver() = default;
+    virtual void observe(const RequestRecord& record) noexcept = 0;
+};
+
+}  // namespace kiod

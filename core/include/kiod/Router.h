@@ -1,0 +1,79 @@
+#pragma once
+
+#include <kiod/RequestObserver.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServerRequest;
+class HTTPServerResponse;
+}  // namespace Poco::Net
+
+namespace kiod {
+
+// A request as a route handler sees it: the Poco request, the path
+// parameters the pattern captured and the decoded query parameters.
+class RouteRequest {
+public:
+    RouteRequest(Poco::Net::HTTPServerRequest& http, std::string_view listener,
+                 std::string_view path, std::string_view query,
+                 std::vector<std::pair<std::string, std::string>> params);
+
+    Poco::Net::HTTPServerRequest& http() { return http_; }
+    std::string_view listener() const { return listener_; }
+    std::string_view path() const { return path_; }
+
+    // The value captured by `{name}` in the route's pattern. Asking for a
+    // name the pattern does not have is a programming error (std::logic_error).
+    const std::string& param(std::string_view name) const;
+
+    // Decoded query parameters; a parameter given without `=` (`?verbose`)
+    // is present with an empty value. Repeated ones keep every value.
+    bool hasQuery(std::string_view name) const;
+    std::optional<std::string> query(std::string_view name) const;
+    std::vector<std::string> queryAll(std::string_view name) const;
+
+private:
+    void parseQuery() const;
+
+    Poco::Net::HTTPServerRequest& http_;
+    std::string_view listener_;
+    std::string_view path_;
+    std::string_view rawQuery_;
+    std::vector<std::pair<std::string, std::string>> params_;
+    mutable bool queryParsed_ = false;
+    mutable std::multimap<std::string, std::string, std::less<>> query_;
+};
+
+using RouteHandler = std::function<void(RouteRequest&, Poco::Net::HTTPServerResponse&)>;
+
+// Where modules mount their HTTP handlers. Patterns are paths whose segments
+// are literals or `{name}` parameters (`/apis/{group}/{version}`); a literal
+// segment wins over a parameter, so `/readyz/verbose` could be served beside
+// `/readyz/{check}`. A path that matches no pattern gets a 404 Status, a path
+// that matches with another method a 405 Status with `Allow`. HEAD is served
+// by the GET route. Mount only during initialize: the table is frozen once
+// the listeners open.
+class Router {
+public:
+    virtual ~Router() = default;
+
+    virtual bool hasListener(const std::string& listener) const = 0;
+
+    // Throws std::invalid_argument for an unknown listener, a malformed
+    // pattern or a method and pattern mounted twice on the listener.
+    virtual void mount(const std::string& listener, const std::string& method,
+                       const std::string& pattern, RouteHandler handler) = 0;
+
+    // Observers see every request on every listener, in the order added.
+    virtual void addObserver(std::shared_ptr<RequestObserver> observer) = 0;
+};
+
+}  // namespace kiod

@@ -1,0 +1,146 @@
+#include "CoreConfig.h"
+
+#include <kiod/Errors.h>
+
+#include <Poco/File.h>
+#include <Poco/RegularExpression.h>
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <algorithm>
+#include <fstream>
+
+namespace kiod {
+
+namespace {
+
+// Module and listener names appear in file names, routes and metric labels.
+bool isPlainName(const std::string& name) {
+    static const Poco::RegularExpression kName("^[a-z][a-z0-9_-]{0,62}$");
+    return kName.match(name);
+}
+
+std::string readableFile(ConfigSection& section, const std::string& key) {
+    auto path = section.getString(key, "");
+    if (!path.empty() && !std::ifstream(path).good()) {
+        throw ConfigError(section.fullKey(key) + ": cannot read '" + path + "'");
+    }
+    return path;
+}
+
+ListenerConfig readListener(const Poco::Util::AbstractConfiguration& config,
+                            EffectiveConfiguration& effective, const std::string& name) {
+    ConfigSection section(config, "listener." + name, effective);
+    ListenerConfig listener;
+    listener.name = name;
+    auto address = section.requireString("address");
+    try {
+        // ":8080" means every interface, as in Go and nginx.
+        listener.address =
+            Poco::Net::SocketAddress(address.front() == ':' ? "0.0.0.0" + address : address);
+    } catch (const Poco::Exception& e) {
+        throw ConfigError(section.fullKey("address") + ": '" + address + "' is not HOST:PORT (" +
+                          e.message() + ")");
+    }
+    listener.threads = section.getInt("threads", listener.threads, 1, 10'000);
+    listener.maxQueued = section.getInt("max_queued", listener.maxQueued, 0, 100'000);
+    listener.idleTimeout =
+        section.getDuration("idle_timeout", listener.idleTimeout, std::chrono::milliseconds(100),
+                            std::chrono::hours(1));
+    listener.keepAliveTimeout =
+        section.getDuration("keep_alive_timeout", listener.keepAliveTimeout,
+                            std::chrono::milliseconds(100), std::chrono::hours(1));
+    listener.tls.certFile = readableFile(section, "tls.cert");
+    listener.tls.keyFile = readableFile(section, "tls.key");
+    listener.tls.clientCaFile = readableFile(section, "tls.client_ca");
+    listener.tls.autoGenerate = section.getBool("tls.auto", false);
+    if (listener.tls.certFile.empty() != listener.tls.keyFile.empty()) {
+        throw ConfigError(section.fullKey(listener.tls.certFile.empty() ? "tls.cert" : "tls.key") +
+                          ": required with " +
+                          section.fullKey(listener.tls.certFile.empty() ? "tls.key" : "tls.cert"));
+    }
+    if (listener.tls.autoGenerate && !listener.tls.certFile.empty()) {
+        throw ConfigError(section.fullKey("tls.auto") + ": cannot be combined with " +
+                          section.fullKey("tls.cert"));
+    }
+    if (!listener.tls.clientCaFile.empty() && !listener.tls.enabled()) {
+        throw ConfigError(section.fullKey("tls.client_ca") +
+                          ": needs TLS (tls.cert and tls.key, or tls.auto)");
+    }
+    section.checkNoUnknownKeys();
+    return listener;
+}
+
+}  // namespace
+
+std::vector<std::string> CoreConfig::listenerNames() const {
+    std::vector<std::string> names;
+    for (const auto& listener : listeners) {
+        names.push_back(listener.name);
+    }
+    return names;
+}
+
+CoreConfig CoreConfig::read(const Poco::Util::AbstractConfiguration& config,
+                            EffectiveConfiguration& effective,
+                            const std::string& defaultModulePath) {
+    CoreConfig core;
+
+    ConfigSection kiod(config, "kiod", effective);
+    core.modules = kiod.getList("modules", {});
+    for (auto it = core.modules.begin(); it != core.modules.end(); ++it) {
+        if (!isPlainName(*it)) {
+            throw ConfigError(kiod.fullKey("modules") + ": '" + *it + "' is not a module name");
+        }
+        if (std::find(core.modules.begin(), it, *it) != it) {
+            throw ConfigError(kiod.fullKey("modules") + ": '" + *it + "' is listed twice");
+        }
+    }
+    // Colon-separated like PATH, so that tests and packagers can add a directory.
+    std::string modulePath = kiod.getString("module_path", defaultModulePath);
+    std::string::size_type start = 0;
+    while (start <= modulePath.size()) {
+        auto colon = modulePath.find(':', start);
+        auto dir = modulePath.substr(start, colon - start);
+        if (!dir.empty()) {
+            core.modulePath.push_back(dir);
+        }
+        if (colon == std::string::npos) {
+            break;
+        }
+        start = colon + 1;
+    }
+    core.dataDir = kiod.getString("data_dir", core.dataDir);
+    if (core.dataDir.empty()) {
+        throw ConfigError(kiod.fullKey("data_dir") + ": must not be empty");
+    }
+    core.shutdownGrace = kiod.getDuration("shutdown_grace", core.shutdownGrace,
+                                          std::chrono::milliseconds(0), std::chrono::hours(1));
+    kiod.checkNoUnknownKeys();
+
+    ConfigSection log(config, "log", effective);
+    core.log.level = log.getChoice(
+        "level", "info",
+        {"trace", "debug", "info", "notice", "warning", "error", "critical", "fatal"});
+    if (core.log.level == "info") {
+        core.log.level = "information";
+    }
+    core.log.format = log.getChoice("format", core.log.format, {"text", "json"});
+    core.log.access = log.getBool("access", core.log.access);
+    log.checkNoUnknownKeys();
+
+    Poco::Util::AbstractConfiguration::Keys names;
+    config.keys("listener", names);
+    std::sort(names.begin(), names.end());
+    if (names.empty()) {
+        throw ConfigError("listener: no [listener.NAME] section; kiod needs at least one");
+    }
+    for (const auto& name : names) {
+        if (!isPlainName(name)) {
+            throw ConfigError("listener." + name + ": '" + name + "' is not a listener name");
+        }
+        core.listeners.push_back(readListener(config, effective, name));
+    }
+    return core;
+}
+
+}  // namespace kiod

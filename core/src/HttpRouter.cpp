@@ -1,0 +1,170 @@
+#include "HttpRouter.h"
+
+#include <kiod/StatusResponse.h>
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace kiod {
+
+RouteRequest::RouteRequest(Poco::Net::HTTPServerRequest& http, std::string_view listener,
+                           std::string_view path, std::string_view query,
+                           std::vector<std::pair<std::string, std::string>> params)
+    : http_(http), listener_(listener), path_(path), rawQuery_(query), params_(std::move(params)) {}
+
+const std::string& RouteRequest::param(std::string_view name) const {
+    for (const auto& [key, value] : params_) {
+        if (key == name) {
+            return value;
+        }
+    }
+    throw std::logic_error("route has no parameter {" + std::string(name) + "}");
+}
+
+void RouteRequest::parseQuery() const {
+    if (queryParsed_) {
+        return;
+    }
+    queryParsed_ = true;
+    std::string_view rest = rawQuery_;
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        if (!pair.empty()) {
+            auto eq = pair.find('=');
+            std::string name, value;
+            Poco::URI::decode(std::string(pair.substr(0, eq)), name, true);
+            if (eq != std::string_view::npos) {
+                Poco::URI::decode(std::string(pair.substr(eq + 1)), value, true);
+            }
+            query_.emplace(std::move(name), std::move(value));
+        }
+        if (amp == std::string_view::npos) {
+            break;
+        }
+        rest.remove_prefix(amp + 1);
+    }
+}
+
+bool RouteRequest::hasQuery(std::string_view name) const {
+    parseQuery();
+    return query_.find(name) != query_.end();
+}
+
+std::optional<std::string> RouteRequest::query(std::string_view name) const {
+    parseQuery();
+    auto it = query_.find(name);
+    if (it == query_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::vector<std::string> RouteRequest::queryAll(std::string_view name) const {
+    parseQuery();
+    std::vector<std::string> values;
+    auto [first, last] = query_.equal_range(name);
+    for (auto it = first; it != last; ++it) {
+        values.push_back(it->second);
+    }
+    return values;
+}
+
+HttpRouter::HttpRouter(const std::vector<std::string>& listeners) {
+    for (const auto& name : listeners) {
+        tables_.try_emplace(name);
+    }
+}
+
+bool HttpRouter::hasListener(const std::string& listener) const {
+    return tables_.contains(listener);
+}
+
+void HttpRouter::checkNotFrozen(const char* what) const {
+    if (frozen_.load(std::memory_order_acquire)) {
+        throw std::logic_error(std::string(what) + " after the listeners opened");
+    }
+}
+
+void HttpRouter::mount(const std::string& listener, const std::string& method,
+                       const std::string& pattern, RouteHandler handler) {
+    checkNotFrozen("route mounted");
+    auto it = tables_.find(listener);
+    if (it == tables_.end()) {
+        throw std::invalid_argument("no listener named '" + listener + "' for route " + method +
+                                    " " + pattern);
+    }
+    it->second.add(method, pattern, std::move(handler));
+}
+
+void HttpRouter::addObserver(std::shared_ptr<RequestObserver> observer) {
+    checkNotFrozen("request observer added");
+    observers_.push_back(std::move(observer));
+}
+
+void HttpRouter::freeze() {
+    frozen_.store(true, std::memory_order_release);
+}
+
+void HttpRouter::dispatch(const std::string& listener, Poco::Net::HTTPServerRequest& request,
+                          Poco::Net::HTTPServerResponse& response) const {
+    static const std::string kUnmatched = "unmatched";
+    auto started = std::chrono::steady_clock::now();
+
+    const std::string& uri = request.getURI();
+    std::string_view target(uri);
+    auto questionMark = target.find('?');
+    std::string_view path = target.substr(0, questionMark);
+    std::string_view query = questionMark == std::string_view::npos
+                                 ? std::string_view()
+                                 : target.substr(questionMark + 1);
+
+    const std::string& method = request.getMethod();
+    const std::string* route = &kUnmatched;
+    auto table = tables_.find(listener);
+    try {
+        auto match = table->second.find(method, path);
+        if (match.handler) {
+            route = match.pattern;
+            RouteRequest routed(request, listener, path, query, std::move(match.params));
+            (*match.handler)(routed, response);
+        } else if (!match.allowed.empty()) {
+            response.set("Allow", match.allowed);
+            sendStatus(response, 405, "MethodNotAllowed",
+                       "the server does not allow this method on the requested resource");
+        } else {
+            sendStatus(response, 404, "NotFound",
+                       "the server could not find the requested resource");
+        }
+    } catch (const std::exception& e) {
+        Poco::Logger::get("kiod.http")
+            .error("%s %s on listener %s failed: %s", method, std::string(path), listener,
+                   std::string(e.what()));
+        if (!response.sent()) {
+            sendStatus(response, 500, "InternalError",
+                       "an error on the server prevented the request");
+        }
+    }
+
+    if (observers_.empty()) {
+        return;
+    }
+    std::string client = request.clientAddress().toString();
+    RequestRecord record{listener,
+                         method,
+                         *route,
+                         static_cast<int>(response.getStatus()),
+                         std::chrono::steady_clock::now() - started,
+                         path,
+                         client};
+    for (const auto& observer : observers_) {
+        observer->observe(record);
+    }
+}
+
+}  // namespace kiod

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "RouteTable.h"
+
+#include <kiod/Router.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServerRequest;
+class HTTPServerResponse;
+}  // namespace Poco::Net
+
+namespace kiod {
+
+// The Router modules see, and the dispatcher every listener calls: finds the
+// route, runs its handler, answers 404/405/500 as Kubernetes Status bodies,
+// and reports each request to the observers.
+class HttpRouter : public Router {
+public:
+    explicit HttpRouter(const std::vector<std::string>& listeners);
+
+    bool hasListener(const std::string& listener) const override;
+    void mount(const std::string& listener, const std::string& method, const std::string& pattern,
+               RouteHandler handler) override;
+    void addObserver(std::shared_ptr<RequestObserver> observer) override;
+
+    // After this, mount and addObserver throw std::logic_error: the tables
+    // are read without locks from then on.
+    void freeze();
+
+    // Serves one request received on `listener`. Never throws.
+    void dispatch(const std::string& listener, Poco::Net::HTTPServerRequest& request,
+                  Poco::Net::HTTPServerResponse& response) const;
+
+private:
+    void checkNotFrozen(const char* what) const;
+
+    std::map<std::string, RouteTable, std::less<>> tables_;
+    std::vector<std::shared_ptr<RequestObserver>> observers_;
+    std::atomic<bool> frozen_{false};
+};
+
+}  // namespace kiod
