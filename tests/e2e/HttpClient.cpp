@@ -1,0 +1,52 @@
+#include "HttpClient.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+namespace kiod::test {
+
+std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const std::string& baseUrl,
+                                                          const std::string& caFile) {
+    Poco::URI uri(baseUrl);
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    if (uri.getScheme() == "https") {
+        Poco::Net::Context::Params params;
+        params.caLocation = caFile;
+        params.verificationMode =
+            caFile.empty() ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_STRICT;
+        params.loadDefaultCAs = false;
+        Poco::Net::Context::Ptr context =
+            new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+        session =
+            std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
+    } else {
+        session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+    }
+    session->setTimeout(Poco::Timespan(20, 0));
+    return session;
+}
+
+HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
+                     const std::string& caFile) {
+    auto session = openSession(baseUrl, caFile);
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (method == "POST" || method == "PUT") {
+        request.setContentLength(0);
+    }
+    session->sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    auto& body = session->receiveResponse(response);
+    HttpResponse result;
+    result.status = response.getStatus();
+    Poco::StreamCopier::copyToString(body, result.body);
+    for (const auto& [name, value] : response) {
+        result.headers.add(name, value);
+    }
+    return result;
+}
+
+}  // namespace kiod::test

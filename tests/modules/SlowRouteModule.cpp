@@ -1,0 +1,45 @@
+// A module for the end-to-end tests only: GET /slow?ms=N answers "started",
+// then after N milliseconds of work "finished", so that a test can signal
+// kiod while a request is in flight and see it complete.
+#include <kiod/ConfigSection.h>
+#include <kiod/Module.h>
+#include <kiod/ModuleContext.h>
+
+#include <Poco/ClassLibrary.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <chrono>
+#include <thread>
+
+namespace {
+
+class SlowRouteModule : public kiod::Module {
+public:
+    std::string name() const override { return "slowroute"; }
+
+    void configure(kiod::ConfigSection& section) override {
+        listener_ = section.getListener("listener", "api");
+    }
+
+    void initialize(kiod::ModuleContext& context) override {
+        context.router().mount(listener_, "GET", "/slow",
+                               [](kiod::RouteRequest& request, auto& response) {
+                                   auto ms = std::stoi(request.query("ms").value_or("0"));
+                                   response.setChunkedTransferEncoding(true);
+                                   response.setContentType("text/plain");
+                                   auto& out = response.send();
+                                   out << "started\n" << std::flush;
+                                   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                                   out << "finished\n" << std::flush;
+                               });
+    }
+
+private:
+    std::string listener_;
+};
+
+}  // namespace
+
+POCO_BEGIN_MANIFEST(kiod::Module)
+POCO_EXPORT_CLASS(SlowRouteModule)
+POCO_END_MANIFEST
