@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sched.h>
+#include <thread>
 
 namespace kiod {
 
@@ -17,6 +19,16 @@ namespace {
 bool isPlainName(const std::string& name) {
     static const Poco::RegularExpression kName("^[a-z][a-z0-9_-]{0,62}$");
     return kName.match(name);
+}
+
+// The CPUs this process may run on (taskset, a container's cpuset), which
+// can be fewer than the machine has.
+int usableCpus() {
+    cpu_set_t cpus;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0) {
+        return std::clamp(CPU_COUNT(&cpus), 1, 64);
+    }
+    return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 64u));
 }
 
 std::string readableFile(ConfigSection& section, const std::string& key) {
@@ -41,6 +53,7 @@ ListenerConfig readListener(const Poco::Util::AbstractConfiguration& config,
         throw ConfigError(section.fullKey("address") + ": '" + address + "' is not HOST:PORT (" +
                           e.message() + ")");
     }
+    listener.ioThreads = section.getInt("io_threads", usableCpus(), 1, 64);
     listener.threads = section.getInt("threads", listener.threads, 1, 10'000);
     listener.maxQueued = section.getInt("max_queued", listener.maxQueued, 0, 100'000);
     listener.idleTimeout =

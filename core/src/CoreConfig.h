@@ -27,10 +27,13 @@ struct TlsConfig {
 struct ListenerConfig {
     std::string name;
     Poco::Net::SocketAddress address;
-    // Connections served at once. Each is a thread (Poco serves a connection
-    // per thread), and watch streams hold theirs for minutes, hence hundreds.
+    // Event loops: threads that own the connections, read requests and run
+    // the handlers that never block. One per CPU by default.
+    int ioThreads = 1;
+    // Workers: requests running at once in handlers that may block. Watch
+    // streams hold a worker for minutes, hence hundreds.
     int threads = 256;
-    // Accepted connections waiting for a thread; beyond it they are closed.
+    // Requests waiting for a worker; beyond them the answer is 429.
     int maxQueued = 1024;
     std::chrono::milliseconds idleTimeout{60'000};       // a request must arrive within
     std::chrono::milliseconds keepAliveTimeout{15'000};  // between requests on a connection

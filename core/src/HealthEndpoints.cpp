@@ -12,7 +12,7 @@ namespace kiod {
 namespace {
 
 void sendText(Poco::Net::HTTPServerResponse& response, int code, const std::string& body) {
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
     response.setContentType("text/plain; charset=utf-8");
     response.set("X-Content-Type-Options", "nosniff");
     response.sendBuffer(body.data(), body.size());
@@ -33,14 +33,18 @@ void HealthEndpoints::mount(Router& router, const std::string& listener) {
                       std::pair{"readyz", readiness_}};
     for (const auto& [endpoint, checks] : endpoints) {
         std::string name = endpoint;
-        router.mount(listener, "GET", "/" + name,
-                     [name, checks = checks](RouteRequest& request, auto& response) {
-                         serveAll(name, *checks, request, response);
-                     });
-        router.mount(listener, "GET", "/" + name + "/{check}",
-                     [checks = checks](RouteRequest& request, auto& response) {
-                         serveOne(*checks, request, response);
-                     });
+        router.mount(
+            listener, "GET", "/" + name,
+            [name, checks = checks](RouteRequest& request, auto& response) {
+                serveAll(name, *checks, request, response);
+            },
+            Execution::kEventLoop);
+        router.mount(
+            listener, "GET", "/" + name + "/{check}",
+            [checks = checks](RouteRequest& request, auto& response) {
+                serveOne(*checks, request, response);
+            },
+            Execution::kEventLoop);
     }
 }
 

@@ -92,14 +92,14 @@ void HttpRouter::checkNotFrozen(const char* what) const {
 }
 
 void HttpRouter::mount(const std::string& listener, const std::string& method,
-                       const std::string& pattern, RouteHandler handler) {
+                       const std::string& pattern, RouteHandler handler, Execution execution) {
     checkNotFrozen("route mounted");
     auto it = tables_.find(listener);
     if (it == tables_.end()) {
         throw std::invalid_argument("no listener named '" + listener + "' for route " + method +
                                     " " + pattern);
     }
-    it->second.add(method, pattern, std::move(handler));
+    it->second.add(method, pattern, std::move(handler), execution);
 }
 
 void HttpRouter::addObserver(std::shared_ptr<RequestObserver> observer) {
@@ -111,28 +111,30 @@ void HttpRouter::freeze() {
     frozen_.store(true, std::memory_order_release);
 }
 
-void HttpRouter::dispatch(const std::string& listener, Poco::Net::HTTPServerRequest& request,
-                          Poco::Net::HTTPServerResponse& response) const {
+RoutedRequest HttpRouter::route(const std::string& listener, std::string_view method,
+                                std::string_view target) const {
+    auto questionMark = target.find('?');
+    RoutedRequest routed;
+    routed.path = target.substr(0, questionMark);
+    if (questionMark != std::string_view::npos) {
+        routed.query = target.substr(questionMark + 1);
+    }
+    routed.match = tables_.find(listener)->second.find(method, routed.path);
+    return routed;
+}
+
+void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
+                       Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) const {
     static const std::string kUnmatched = "unmatched";
     auto started = std::chrono::steady_clock::now();
-
-    const std::string& uri = request.getURI();
-    std::string_view target(uri);
-    auto questionMark = target.find('?');
-    std::string_view path = target.substr(0, questionMark);
-    std::string_view query = questionMark == std::string_view::npos
-                                 ? std::string_view()
-                                 : target.substr(questionMark + 1);
-
+    auto& match = routed.match;
     const std::string& method = request.getMethod();
-    const std::string* route = &kUnmatched;
-    auto table = tables_.find(listener);
     try {
-        auto match = table->second.find(method, path);
         if (match.handler) {
-            route = match.pattern;
-            RouteRequest routed(request, listener, path, query, std::move(match.params));
-            (*match.handler)(routed, response);
+            RouteRequest routeRequest(request, listener, routed.path, routed.query,
+                                      std::move(match.params));
+            (*match.handler)(routeRequest, response);
         } else if (!match.allowed.empty()) {
             response.set("Allow", match.allowed);
             sendStatus(response, 405, "MethodNotAllowed",
@@ -143,7 +145,7 @@ void HttpRouter::dispatch(const std::string& listener, Poco::Net::HTTPServerRequ
         }
     } catch (const std::exception& e) {
         Poco::Logger::get("kiod.http")
-            .error("%s %s on listener %s failed: %s", method, std::string(path), listener,
+            .error("%s %s on listener %s failed: %s", method, std::string(routed.path), listener,
                    std::string(e.what()));
         if (!response.sent()) {
             sendStatus(response, 500, "InternalError",
@@ -157,10 +159,10 @@ void HttpRouter::dispatch(const std::string& listener, Poco::Net::HTTPServerRequ
     std::string client = request.clientAddress().toString();
     RequestRecord record{listener,
                          method,
-                         *route,
+                         match.pattern ? *match.pattern : kUnmatched,
                          static_cast<int>(response.getStatus()),
                          std::chrono::steady_clock::now() - started,
-                         path,
+                         routed.path,
                          client};
     for (const auto& observer : observers_) {
         observer->observe(record);

@@ -17,6 +17,14 @@ class HTTPServerResponse;
 
 namespace kiod {
 
+// A request line resolved to its route, before the handler runs: the
+// listener needs the route's Execution to decide where to run it.
+struct RoutedRequest {
+    RouteTable::Match match;
+    std::string_view path;
+    std::string_view query;
+};
+
 // The Router modules see, and the dispatcher every listener calls: finds the
 // route, runs its handler, answers 404/405/500 as Kubernetes Status bodies,
 // and reports each request to the observers.
@@ -26,16 +34,23 @@ public:
 
     bool hasListener(const std::string& listener) const override;
     void mount(const std::string& listener, const std::string& method, const std::string& pattern,
-               RouteHandler handler) override;
+               RouteHandler handler, Execution execution) override;
     void addObserver(std::shared_ptr<RequestObserver> observer) override;
 
     // After this, mount and addObserver throw std::logic_error: the tables
     // are read without locks from then on.
     void freeze();
 
-    // Serves one request received on `listener`. Never throws.
-    void dispatch(const std::string& listener, Poco::Net::HTTPServerRequest& request,
-                  Poco::Net::HTTPServerResponse& response) const;
+    // Finds the route for `target` (path and query) on `listener`, which
+    // must be one of the listeners the router was made with.
+    RoutedRequest route(const std::string& listener, std::string_view method,
+                        std::string_view target) const;
+
+    // Runs the routed request's handler (or answers 404/405), answers 500 if
+    // it throws, and reports the request to the observers. Never throws.
+    void serve(const std::string& listener, RoutedRequest& routed,
+               Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) const;
 
 private:
     void checkNotFrozen(const char* what) const;

@@ -2,19 +2,17 @@
 
 #include "HttpRouter.h"
 #include "SelfSignedCertificate.h"
+#include "ServerExchange.h"
 
 #include <kiod/Errors.h>
+#include <kiod/StatusResponse.h>
 #include <kiod/Version.h>
 
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Path.h>
+
+#include <map>
 
 namespace kiod {
 
@@ -59,74 +57,36 @@ Poco::Net::Context::Ptr makeTlsContext(const ListenerConfig& config, const std::
 
 }  // namespace
 
-// Poco asks the factory for a handler per request; ours counts the request
-// in flight around the router's dispatch.
-class Listener::HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    HandlerFactory(Listener& listener, const HttpRouter& router)
-        : listener_(listener), router_(router) {}
-
-    Poco::Net::HTTPRequestHandler* createRequestHandler(
-        const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(listener_, router_);
-    }
-
-private:
-    class Handler : public Poco::Net::HTTPRequestHandler {
-    public:
-        Handler(Listener& listener, const HttpRouter& router)
-            : listener_(listener), router_(router) {}
-
-        void handleRequest(Poco::Net::HTTPServerRequest& request,
-                           Poco::Net::HTTPServerResponse& response) override {
-            listener_.requestStarted();
-            if (listener_.draining_.load(std::memory_order_relaxed)) {
-                response.setKeepAlive(false);
-            }
-            router_.dispatch(listener_.config_.name, request, response);
-            listener_.requestFinished();
-        }
-
-    private:
-        Listener& listener_;
-        const HttpRouter& router_;
-    };
-
-    Listener& listener_;
-    const HttpRouter& router_;
-};
-
 Listener::Listener(const ListenerConfig& config, const HttpRouter& router,
                    const std::string& dataDir)
-    : config_(config), pool_("listener." + config.name, 2, config.threads, 60) {
+    : config_(config), router_(router) {
     std::string where = "listener " + config_.name + " (" + config_.address.toString() + ")";
     try {
         if (config_.tls.enabled()) {
-            socket_ =
-                std::make_unique<Poco::Net::SecureServerSocket>(makeTlsContext(config_, dataDir));
-        } else {
-            socket_ = std::make_unique<Poco::Net::ServerSocket>();
+            tls_ = makeTlsContext(config_, dataDir);
         }
         // No SO_REUSEPORT: a second process on the same port must fail to
         // bind, not silently share the traffic.
-        socket_->bind(config_.address, true, false);
-        socket_->listen(std::max(64, config_.maxQueued));
+        socket_.bind(config_.address, true, false);
+        socket_.listen(std::max(64, config_.maxQueued));
+        socket_.setBlocking(false);  // the event loops accept until EAGAIN
     } catch (const Poco::Exception& e) {
         throw StartupError(where + ": cannot listen: " + e.displayText());
     } catch (const std::exception& e) {
         throw StartupError(where + ": cannot listen: " + e.what());
     }
-
-    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(config_.threads);
-    params->setMaxQueued(config_.maxQueued);
-    params->setTimeout(Poco::Timespan(config_.idleTimeout.count() * 1000));
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(config_.keepAliveTimeout.count() * 1000));
-    params->setMaxKeepAliveRequests(0);
-    params->setSoftwareVersion(std::string("kiod/") + kVersion);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(*this, router), pool_,
-                                                      *socket_, params);
+    params_ = new Poco::Net::HTTPServerParams;
+    params_->setMaxThreads(config_.threads);
+    params_->setMaxQueued(config_.maxQueued);
+    params_->setTimeout(Poco::Timespan(config_.idleTimeout.count() * 1000));
+    params_->setKeepAliveTimeout(Poco::Timespan(config_.keepAliveTimeout.count() * 1000));
+    params_->setSoftwareVersion(std::string("kiod/") + kVersion);
+    workers_ =
+        std::make_unique<WorkerPool>(config_.name + "-work", config_.threads, config_.maxQueued);
+    for (int i = 0; i < config_.ioThreads; ++i) {
+        loops_.push_back(std::make_unique<EventLoop>(*this, socket_.impl()->sockfd(),
+                                                     config_.name + "-io" + std::to_string(i)));
+    }
 }
 
 Listener::~Listener() {
@@ -134,56 +94,126 @@ Listener::~Listener() {
 }
 
 std::string Listener::url() const {
-    return std::string(config_.tls.enabled() ? "https://" : "http://") +
-           socket_->address().toString();
+    return std::string(tls_ ? "https://" : "http://") + socket_.address().toString();
 }
 
 void Listener::start() {
-    server_->start();
-    accepting_ = true;
+    for (auto& loop : loops_) {
+        loop->start();
+    }
+    started_ = true;
     Poco::Logger::get("kiod").information("listener %s serving on %s", config_.name, url());
 }
 
-void Listener::requestStarted() {
-    std::lock_guard lock(inflightMutex_);
-    ++inflight_;
+std::unique_ptr<Connection> Listener::accept(int fd, const Poco::Net::SocketAddress& client) {
+    auto transport = tls_ ? Transport::tls(fd, tls_->sslContext()) : Transport::plain(fd);
+    return std::make_unique<Connection>(fd, std::move(transport), client, socket_.address());
 }
 
-void Listener::requestFinished() {
+bool Listener::serve(EventLoop& loop, Connection& connection) {
+    const auto& parsed = connection.parser.request();
+    auto routed = router_.route(config_.name, parsed.method, parsed.target);
+    {
+        // Counted from here, not from when a worker picks it up, so that a
+        // drain also waits for requests still queued.
+        std::lock_guard lock(inflightMutex_);
+        ++inflight_;
+    }
+    if (routed.match.execution == Execution::kEventLoop) {
+        exchange(connection, routed, false);
+        return false;
+    }
+    loop.release(connection);
+    bool queued =
+        workers_->submit([this, &loop, &connection, routed = std::move(routed)]() mutable {
+            exchange(connection, routed, true);
+            connection.flushAll(std::chrono::seconds(30));
+            loop.giveBack(&connection);
+        });
+    if (!queued) {
+        // Answered here, on the loop, which takes the connection back (and
+        // closes it) once it has sent this.
+        ServerResponse response(connection, false, parsed.method == "HEAD");
+        response.setKeepAlive(false);
+        sendStatus(response, Status::overloaded("listener " + config_.name +
+                                                " is serving as many requests as it may; retry"));
+        response.finish();
+        connection.closeAfterOutput = true;
+        finishRequest(connection);
+        loop.giveBack(&connection);
+    }
+    return true;
+}
+
+void Listener::exchange(Connection& connection, RoutedRequest& routed, bool blocking) {
+    auto& parsed = connection.parser.request();
+    {
+        ServerResponse response(connection, blocking, parsed.method == "HEAD");
+        ServerRequest request(parsed, connection, response, *params_);
+        response.setVersion(request.getVersion());
+        bool keepAlive = request.wantsKeepAlive() && !draining_.load(std::memory_order_relaxed);
+        response.setKeepAlive(keepAlive);
+        router_.serve(config_.name, routed, request, response);
+        connection.closeAfterOutput = !response.finish();
+    }
+    finishRequest(connection);
+}
+
+void Listener::finishRequest(Connection& connection) {
+    connection.input.erase(0, connection.parser.consumed());
+    connection.parser.reset();
+    connection.continueSent = false;
     std::lock_guard lock(inflightMutex_);
     if (--inflight_ == 0) {
         inflightDone_.notify_all();
     }
 }
 
+void Listener::reject(Connection& connection, int status, const std::string& reason) {
+    static const std::map<int, std::string_view> kReasons = {{400, "BadRequest"},
+                                                             {413, "RequestEntityTooLarge"},
+                                                             {431, "RequestHeaderFieldsTooLarge"},
+                                                             {501, "NotImplemented"},
+                                                             {505, "HTTPVersionNotSupported"}};
+    ServerResponse response(connection, false, false);
+    response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    response.setKeepAlive(false);
+    auto known = kReasons.find(status);
+    sendStatus(response, status, known == kReasons.end() ? "BadRequest" : known->second, reason);
+    response.finish();
+}
+
 void Listener::stopAccepting() {
-    if (!accepting_) {
-        return;
-    }
-    accepting_ = false;
     draining_ = true;
-    server_->stop();
-    socket_->close();  // refuse new connections instead of leaving them in the backlog
+    for (auto& loop : loops_) {
+        loop->stopAccepting();
+        loop->drain();
+    }
 }
 
 void Listener::drain(std::chrono::steady_clock::time_point deadline) {
-    stopAccepting();
     if (drained_) {
         return;
     }
     drained_ = true;
-    std::unique_lock lock(inflightMutex_);
-    if (!inflightDone_.wait_until(lock, deadline, [&] { return inflight_ == 0; })) {
-        Poco::Logger::get("kiod").warning(
-            "listener %s: %d requests still running after the grace period; closing their "
-            "connections",
-            config_.name, inflight_);
+    stopAccepting();
+    if (started_) {
+        std::unique_lock lock(inflightMutex_);
+        if (!inflightDone_.wait_until(lock, deadline, [&] { return inflight_ == 0; })) {
+            Poco::Logger::get("kiod").warning(
+                "listener %s: %d requests still running after the grace period; closing their "
+                "connections",
+                config_.name, inflight_);
+        }
     }
-    lock.unlock();
-    // Closes idle keep-alive connections and those of requests that
-    // outlived the grace period; their handlers see the socket fail.
-    server_->stopAll(true);
-    pool_.joinAll();
+    // The loops shut every socket down, so handlers still writing fail and
+    // return; the workers finish, then the loops free the connections.
+    for (auto& loop : loops_) {
+        loop->stop();
+    }
+    workers_->shutdown();
+    loops_.clear();
+    socket_.close();
 }
 
 }  // namespace kiod

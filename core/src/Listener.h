@@ -1,10 +1,12 @@
 #pragma once
 
 #include "CoreConfig.h"
+#include "EventLoop.h"
+#include "WorkerPool.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
 
 #include <atomic>
 #include <chrono>
@@ -12,21 +14,27 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace kiod {
 
 class HttpRouter;
 
-// One configured listener: a bound socket (TLS when configured), its own
-// thread pool, and a Poco HTTPServer that hands every request to the router.
-// Counts requests in flight so that stop() can let them finish.
-class Listener {
+// One configured listener: a bound socket (TLS when configured), event
+// loops that own its connections, and a worker pool for handlers that may
+// block. Counts requests in flight so that a stop can let them finish.
+//
+// Why not Poco's HTTPServer: it gives every connection a thread, so each
+// request on a busy listener costs a switch to that connection's thread,
+// and idle keep-alive connections and watch streams each hold a thread.
+// Event loops serve many connections per thread; see docs/BENCHMARKS.md.
+class Listener : public ConnectionHandler {
 public:
     // Binds the address and loads (or generates) the certificate now, so that
     // start-up fails before any module starts serving. Throws StartupError
     // naming the listener and the address.
     Listener(const ListenerConfig& config, const HttpRouter& router, const std::string& dataDir);
-    ~Listener();
+    ~Listener() override;
 
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
@@ -38,26 +46,36 @@ public:
     void start();
 
     // Stopping is in two steps so that every listener stops accepting before
-    // any waits: first close the listening socket (new connections are
-    // refused, requests on open connections get `Connection: close`)...
+    // any waits: first stop taking connections (requests on open ones get
+    // `Connection: close`, idle ones are closed)...
     void stopAccepting();
     // ...then let requests in flight finish until `deadline`, close every
     // connection and wait for the handlers to return.
     void drain(std::chrono::steady_clock::time_point deadline);
 
-private:
-    class HandlerFactory;
-    friend class HandlerFactory;
+    // ConnectionHandler
+    std::unique_ptr<Connection> accept(int fd, const Poco::Net::SocketAddress& client) override;
+    bool serve(EventLoop& loop, Connection& connection) override;
+    void reject(Connection& connection, int status, const std::string& reason) override;
+    std::chrono::milliseconds keepAliveTimeout() const override { return config_.keepAliveTimeout; }
+    std::chrono::milliseconds requestTimeout() const override { return config_.idleTimeout; }
 
-    void requestStarted();
-    void requestFinished();
+private:
+    // Runs the routed request in `connection` and leaves the response in its
+    // output (and, when `blocking`, sent).
+    void exchange(Connection& connection, struct RoutedRequest& routed, bool blocking);
+    // Consumes the request from the connection's input; no longer in flight.
+    void finishRequest(Connection& connection);
 
     ListenerConfig config_;
-    std::unique_ptr<Poco::Net::ServerSocket> socket_;
-    Poco::ThreadPool pool_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    const HttpRouter& router_;
+    Poco::Net::Context::Ptr tls_;
+    Poco::Net::ServerSocket socket_;
+    Poco::Net::HTTPServerParams::Ptr params_;
+    std::unique_ptr<WorkerPool> workers_;
+    std::vector<std::unique_ptr<EventLoop>> loops_;
     std::atomic<bool> draining_{false};
-    bool accepting_ = false;
+    bool started_ = false;
     bool drained_ = false;
 
     std::mutex inflightMutex_;

@@ -87,7 +87,8 @@ bool RoutePattern::sameShapeAs(const RoutePattern& other) const {
                       });
 }
 
-void RouteTable::add(const std::string& method, const std::string& pattern, RouteHandler handler) {
+void RouteTable::add(const std::string& method, const std::string& pattern, RouteHandler handler,
+                     Execution execution) {
     RoutePattern compiled(pattern);
     for (const auto& route : routes_) {
         if (route.method == method && route.pattern.sameShapeAs(compiled)) {
@@ -95,7 +96,7 @@ void RouteTable::add(const std::string& method, const std::string& pattern, Rout
                                         " is mounted already (as " + route.pattern.text() + ")");
         }
     }
-    routes_.push_back({method, std::move(compiled), std::move(handler)});
+    routes_.push_back({method, std::move(compiled), std::move(handler), execution});
 }
 
 const RouteTable::Route* RouteTable::best(
@@ -124,6 +125,7 @@ RouteTable::Match RouteTable::find(std::string_view method, std::string_view pat
     if (route) {
         match.handler = &route->handler;
         match.pattern = &route->pattern.text();
+        match.execution = route->execution;
         return match;
     }
     std::set<std::string> allowed;

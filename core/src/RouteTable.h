@@ -48,10 +48,13 @@ public:
         const std::string* pattern = nullptr;   // the matched route's pattern
         std::vector<std::pair<std::string, std::string>> params;
         std::string allowed;  // when the path matched but not the method: `GET, POST`
+        // 404s and 405s are answered on the event loop.
+        Execution execution = Execution::kEventLoop;
     };
 
     // Throws std::invalid_argument for a duplicate method and pattern.
-    void add(const std::string& method, const std::string& pattern, RouteHandler handler);
+    void add(const std::string& method, const std::string& pattern, RouteHandler handler,
+             Execution execution);
 
     // HEAD falls back to GET.
     Match find(std::string_view method, std::string_view path) const;
@@ -61,6 +64,7 @@ private:
         std::string method;
         RoutePattern pattern;
         RouteHandler handler;
+        Execution execution;
     };
 
     const Route* best(std::string_view method, std::string_view path,

@@ -50,7 +50,7 @@ void sendStatus(Poco::Net::HTTPServerResponse& response, int code, std::string_v
     body += std::to_string(code);
     body += "}\n";
 
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(code));
     response.setContentType("application/json");
     if (code == 429) {
         response.set("Retry-After", "1");

@@ -48,8 +48,9 @@ public:
     virtual void start() {}
     virtual void stop() {}
 
-    // Readiness, served as /readyz/NAME. Called from request threads: must be
-    // cheap and thread-safe.
+    // Readiness, served as /readyz/NAME. Runs on the listeners' event loops,
+    // concurrently: must be thread-safe, never block and return in
+    // microseconds (report state kept up to date elsewhere).
     virtual HealthCheck health() const { return HealthCheck::passing(); }
 };
 

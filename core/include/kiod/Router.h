@@ -54,6 +54,18 @@ private:
 
 using RouteHandler = std::function<void(RouteRequest&, Poco::Net::HTTPServerResponse&)>;
 
+// Where a handler runs.
+enum class Execution {
+    // On the listener's worker pool: free to block (disk, locks, waiting for
+    // a commit, streaming a response for minutes).
+    kWorker,
+    // On the event loop that read the request, for handlers that never
+    // block and finish in microseconds (health, metrics): this saves two
+    // thread switches per request, but a slow handler here stalls every
+    // connection of that loop.
+    kEventLoop,
+};
+
 // Where modules mount their HTTP handlers. Patterns are paths whose segments
 // are literals or `{name}` parameters (`/apis/{group}/{version}`); a literal
 // segment wins over a parameter, so `/readyz/verbose` could be served beside
@@ -70,7 +82,8 @@ public:
     // Throws std::invalid_argument for an unknown listener, a malformed
     // pattern or a method and pattern mounted twice on the listener.
     virtual void mount(const std::string& listener, const std::string& method,
-                       const std::string& pattern, RouteHandler handler) = 0;
+                       const std::string& pattern, RouteHandler handler,
+                       Execution execution = Execution::kWorker) = 0;
 
     // Observers see every request on every listener, in the order added.
     virtual void addObserver(std::shared_ptr<RequestObserver> observer) = 0;

@@ -54,8 +54,8 @@ BOOST_AUTO_TEST_CASE(malformed_patterns_are_refused) {
 
 BOOST_AUTO_TEST_CASE(literal_segment_wins_over_parameter) {
     RouteTable table;
-    table.add("GET", "/readyz/{check}", noop());
-    table.add("GET", "/readyz/verbose", noop());
+    table.add("GET", "/readyz/{check}", noop(), kiod::Execution::kWorker);
+    table.add("GET", "/readyz/verbose", noop(), kiod::Execution::kWorker);
     auto match = table.find("GET", "/readyz/verbose");
     BOOST_REQUIRE(match.handler);
     BOOST_TEST(*match.pattern == "/readyz/verbose");
@@ -67,8 +67,8 @@ BOOST_AUTO_TEST_CASE(literal_segment_wins_over_parameter) {
 
 BOOST_AUTO_TEST_CASE(wrong_method_reports_the_allowed_ones) {
     RouteTable table;
-    table.add("GET", "/apis/{group}", noop());
-    table.add("POST", "/apis/{group}", noop());
+    table.add("GET", "/apis/{group}", noop(), kiod::Execution::kWorker);
+    table.add("POST", "/apis/{group}", noop(), kiod::Execution::kWorker);
     auto match = table.find("DELETE", "/apis/x");
     BOOST_TEST(!match.handler);
     BOOST_TEST(match.allowed == "GET, HEAD, POST");
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(wrong_method_reports_the_allowed_ones) {
 
 BOOST_AUTO_TEST_CASE(unknown_path_has_no_handler_and_nothing_allowed) {
     RouteTable table;
-    table.add("GET", "/metrics", noop());
+    table.add("GET", "/metrics", noop(), kiod::Execution::kWorker);
     auto match = table.find("GET", "/nope");
     BOOST_TEST(!match.handler);
     BOOST_TEST(match.allowed.empty());
@@ -84,29 +84,32 @@ BOOST_AUTO_TEST_CASE(unknown_path_has_no_handler_and_nothing_allowed) {
 
 BOOST_AUTO_TEST_CASE(head_is_served_by_get) {
     RouteTable table;
-    table.add("GET", "/metrics", noop());
+    table.add("GET", "/metrics", noop(), kiod::Execution::kWorker);
     BOOST_TEST(table.find("HEAD", "/metrics").handler);
 }
 
 BOOST_AUTO_TEST_CASE(same_route_twice_is_refused_even_with_other_parameter_names) {
     RouteTable table;
-    table.add("GET", "/a/{x}", noop());
-    BOOST_CHECK_THROW(table.add("GET", "/a/{y}", noop()), std::invalid_argument);
-    BOOST_CHECK_NO_THROW(table.add("PUT", "/a/{x}", noop()));
+    table.add("GET", "/a/{x}", noop(), kiod::Execution::kWorker);
+    BOOST_CHECK_THROW(table.add("GET", "/a/{y}", noop(), kiod::Execution::kWorker),
+                      std::invalid_argument);
+    BOOST_CHECK_NO_THROW(table.add("PUT", "/a/{x}", noop(), kiod::Execution::kWorker));
 }
 
 BOOST_AUTO_TEST_CASE(mount_on_unknown_listener_is_refused) {
     kiod::HttpRouter router({"api"});
     BOOST_TEST(router.hasListener("api"));
     BOOST_TEST(!router.hasListener("internal"));
-    BOOST_CHECK_THROW(router.mount("internal", "GET", "/x", noop()), std::invalid_argument);
+    BOOST_CHECK_THROW(router.mount("internal", "GET", "/x", noop(), kiod::Execution::kWorker),
+                      std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(mount_after_freeze_is_a_programming_error) {
     kiod::HttpRouter router({"api"});
-    router.mount("api", "GET", "/x", noop());
+    router.mount("api", "GET", "/x", noop(), kiod::Execution::kWorker);
     router.freeze();
-    BOOST_CHECK_THROW(router.mount("api", "GET", "/y", noop()), std::logic_error);
+    BOOST_CHECK_THROW(router.mount("api", "GET", "/y", noop(), kiod::Execution::kWorker),
+                      std::logic_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,300 @@
+#include "EventLoop.h"
+
+#include <Poco/Logger.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdexcept>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace kiod {
+
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr auto kSweepInterval = std::chrono::milliseconds(500);
+
+void control(int epoll, int op, int fd, std::uint32_t events) {
+    epoll_event event{};
+    event.events = events;
+    event.data.fd = fd;
+    if (epoll_ctl(epoll, op, fd, &event) != 0 && op != EPOLL_CTL_DEL) {
+        throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
+    }
+}
+
+}  // namespace
+
+EventLoop::EventLoop(ConnectionHandler& handler, int listenFd, std::string name)
+    : handler_(handler), listenFd_(listenFd), name_(std::move(name)) {
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (epoll_ < 0 || wakeFd_ < 0) {
+        throw std::runtime_error(std::string("cannot create an event loop: ") +
+                                 std::strerror(errno));
+    }
+    control(epoll_, EPOLL_CTL_ADD, wakeFd_, EPOLLIN);
+    // Every loop of a listener waits on the same socket; EPOLLEXCLUSIVE
+    // wakes one of them per connection instead of all.
+    control(epoll_, EPOLL_CTL_ADD, listenFd_, EPOLLIN | EPOLLEXCLUSIVE);
+}
+
+EventLoop::~EventLoop() {
+    stop();
+    connections_.clear();
+    ::close(wakeFd_);
+    ::close(epoll_);
+}
+
+void EventLoop::start() {
+    thread_ = std::thread([this] { run(); });
+    pthread_setname_np(thread_.native_handle(), name_.substr(0, 15).c_str());
+}
+
+void EventLoop::wake() {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto ignored = write(wakeFd_, &one, sizeof one);
+}
+
+void EventLoop::stopAccepting() {
+    stopAccepting_ = true;
+    wake();
+}
+
+void EventLoop::drain() {
+    draining_ = true;
+    wake();
+}
+
+void EventLoop::stop() {
+    if (!thread_.joinable()) {
+        return;
+    }
+    stopping_ = true;
+    wake();
+    thread_.join();
+}
+
+void EventLoop::giveBack(Connection* connection) {
+    {
+        std::lock_guard lock(mutex_);
+        returned_.push_back(connection);
+    }
+    wake();
+}
+
+void EventLoop::release(Connection& connection) {
+    control(epoll_, EPOLL_CTL_DEL, connection.fd, 0);
+    connection.busy = true;
+}
+
+void EventLoop::run() {
+    epoll_event events[128];
+    auto lastSweep = std::chrono::steady_clock::now();
+    bool drained = false;
+    while (!stopping_) {
+        int n = epoll_wait(epoll_, events, 128, static_cast<int>(kSweepInterval.count()));
+        for (int i = 0; i < n; ++i) {
+            int fd = events[i].data.fd;
+            if (fd == wakeFd_) {
+                std::uint64_t count;
+                [[maybe_unused]] auto ignored = read(wakeFd_, &count, sizeof count);
+            } else if (fd == listenFd_) {
+                acceptAll();
+            } else if (auto it = connections_.find(fd); it != connections_.end()) {
+                onEvent(*it->second, events[i].events);
+            }
+        }
+        takeReturned();
+        if (stopAccepting_ && accepting_) {
+            control(epoll_, EPOLL_CTL_DEL, listenFd_, 0);
+            accepting_ = false;
+        }
+        if (draining_ && !drained) {
+            drained = true;
+            for (auto& [fd, connection] : connections_) {
+                if (!connection->busy && connection->input.empty() && !connection->hasOutput()) {
+                    closing_.push_back(fd);
+                }
+            }
+        }
+        auto now = std::chrono::steady_clock::now();
+        if (now - lastSweep >= kSweepInterval) {
+            lastSweep = now;
+            sweep(now);
+        }
+        for (int fd : closing_) {
+            if (auto it = connections_.find(fd); it != connections_.end()) {
+                close(*it->second);
+            }
+        }
+        closing_.clear();
+    }
+    // Workers may still hold connections: shut the sockets down so that
+    // their writes fail now; the connections are freed with the loop.
+    for (auto& [fd, connection] : connections_) {
+        ::shutdown(fd, SHUT_RDWR);
+    }
+}
+
+void EventLoop::acceptAll() {
+    while (accepting_) {
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        int fd = accept4(listenFd_, reinterpret_cast<sockaddr*>(&address), &length,
+                         SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE) {
+                Poco::Logger::get("kiod.http").warning("%s: out of file descriptors", name_);
+            }
+            return;  // EAGAIN: another loop took it, or none left
+        }
+        int one = 1;
+        // Small responses must not wait for Nagle's algorithm.
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        Poco::Net::SocketAddress client(reinterpret_cast<sockaddr*>(&address), length);
+        auto connection = handler_.accept(fd, client);
+        connection->deadline = std::chrono::steady_clock::now() + handler_.requestTimeout();
+        control(epoll_, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP);
+        connections_.emplace(fd, std::move(connection));
+    }
+}
+
+void EventLoop::onEvent(Connection& connection, std::uint32_t events) {
+    if (connection.busy) {
+        return;
+    }
+    if (events & EPOLLERR) {
+        closing_.push_back(connection.fd);
+        return;
+    }
+    if ((events & EPOLLOUT) && connection.wantsWrite) {
+        auto flushed = connection.flush();
+        if (flushed == Connection::Flush::kFailed) {
+            closing_.push_back(connection.fd);
+            return;
+        }
+        if (flushed == Connection::Flush::kDone) {
+            connection.wantsWrite = false;
+            updateInterest(connection);
+        }
+    }
+    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
+        bool peerGone = false;
+        char buffer[kReadChunk];
+        while (connection.input.size() <
+               RequestParser::kMaxHeadBytes + RequestParser::kMaxBodyBytes) {
+            auto result = connection.transport->read(buffer, sizeof buffer);
+            connection.input.append(buffer, result.bytes);
+            if (result.status != Transport::Status::kOk) {
+                peerGone = result.status == Transport::Status::kClosed ||
+                           result.status == Transport::Status::kError;
+                break;
+            }
+        }
+        if (peerGone) {
+            // Whatever it sent before leaving cannot be answered.
+            closing_.push_back(connection.fd);
+            return;
+        }
+    }
+    process(connection);
+}
+
+void EventLoop::process(Connection& connection) {
+    auto now = std::chrono::steady_clock::now();
+    while (!connection.busy && !connection.failed && !connection.closeAfterOutput &&
+           !connection.input.empty()) {
+        auto state = connection.parser.parse(connection.input);
+        if (state == RequestParser::State::kIncomplete) {
+            break;
+        }
+        if (state == RequestParser::State::kHeadComplete) {
+            if (connection.parser.request().expectContinue && !connection.continueSent) {
+                connection.output += "HTTP/1.1 100 Continue\r\n\r\n";
+                connection.continueSent = true;
+            }
+            break;
+        }
+        if (state == RequestParser::State::kError) {
+            handler_.reject(connection, connection.parser.errorStatus(),
+                            connection.parser.errorReason());
+            connection.closeAfterOutput = true;
+            connection.input.clear();
+            break;
+        }
+        if (handler_.serve(*this, connection)) {
+            return;  // a worker has it now
+        }
+    }
+    if (connection.hasOutput() && !connection.wantsWrite) {
+        switch (connection.flush()) {
+            case Connection::Flush::kFailed:
+                closing_.push_back(connection.fd);
+                return;
+            case Connection::Flush::kPending:
+                connection.wantsWrite = true;
+                updateInterest(connection);
+                break;
+            case Connection::Flush::kDone:
+                break;
+        }
+    }
+    if (connection.failed || (connection.closeAfterOutput && !connection.hasOutput())) {
+        closing_.push_back(connection.fd);
+        return;
+    }
+    bool idle = connection.input.empty() && !connection.hasOutput();
+    if (idle && draining_) {
+        closing_.push_back(connection.fd);
+        return;
+    }
+    connection.deadline = now + (idle ? handler_.keepAliveTimeout() : handler_.requestTimeout());
+}
+
+void EventLoop::updateInterest(Connection& connection) {
+    control(epoll_, EPOLL_CTL_MOD, connection.fd,
+            EPOLLIN | EPOLLRDHUP | (connection.wantsWrite ? EPOLLOUT : 0u));
+}
+
+void EventLoop::takeReturned() {
+    std::vector<Connection*> returned;
+    {
+        std::lock_guard lock(mutex_);
+        returned.swap(returned_);
+    }
+    for (auto* connection : returned) {
+        connection->busy = false;
+        if (connection->failed || (connection->closeAfterOutput && !connection->hasOutput())) {
+            closing_.push_back(connection->fd);
+            continue;
+        }
+        control(epoll_, EPOLL_CTL_ADD, connection->fd, EPOLLIN | EPOLLRDHUP);
+        process(*connection);  // a pipelined request may be waiting
+    }
+}
+
+void EventLoop::close(Connection& connection) {
+    if (!connection.failed) {
+        connection.transport->shutdown();
+    }
+    control(epoll_, EPOLL_CTL_DEL, connection.fd, 0);
+    connections_.erase(connection.fd);
+}
+
+void EventLoop::sweep(std::chrono::steady_clock::time_point now) {
+    for (auto& [fd, connection] : connections_) {
+        if (!connection->busy && connection->deadline < now) {
+            closing_.push_back(fd);
+        }
+    }
+}
+
+}  // namespace kiod

@@ -1,0 +1,206 @@
+#include "ServerExchange.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
+#include <Poco/FileStream.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/String.h>
+
+#include <ctime>
+#include <streambuf>
+
+namespace kiod {
+
+namespace {
+
+// A worker waits at most this long for a client to take more output.
+constexpr std::chrono::seconds kWriteTimeout(30);
+// A worker sends what the handler wrote once this much has piled up.
+constexpr std::size_t kSendThreshold = 64 * 1024;
+
+// The Date header changes once a second; formatting it per response would
+// cost more than the rest of a small response.
+const std::string& httpDate() {
+    thread_local std::time_t cachedSecond = 0;
+    thread_local std::string cached;
+    std::time_t now = std::time(nullptr);
+    if (now != cachedSecond) {
+        cachedSecond = now;
+        cached = Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(now),
+                                                 Poco::DateTimeFormat::HTTP_FORMAT);
+    }
+    return cached;
+}
+
+}  // namespace
+
+// The body of a response as an ostream: identity or chunked encoding into
+// the connection's output, or nothing for HEAD.
+class BodyStreamBuf : public std::streambuf {
+public:
+    BodyStreamBuf(Connection& connection, bool chunked, bool blocking, bool discard)
+        : connection_(connection), chunked_(chunked), blocking_(blocking), discard_(discard) {
+        setp(buffer_, buffer_ + sizeof buffer_);
+    }
+
+    // Writes what is buffered and, for chunked bodies, the last chunk.
+    void finish() {
+        drain();
+        if (chunked_ && !discard_) {
+            connection_.output += "0\r\n\r\n";
+        }
+    }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (!drain()) {
+            return traits_type::eof();
+        }
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(c);
+            pbump(1);
+        }
+        return traits_type::not_eof(c);
+    }
+
+    int sync() override {
+        if (!drain()) {
+            return -1;
+        }
+        return !blocking_ || connection_.flushAll(kWriteTimeout) ? 0 : -1;
+    }
+
+private:
+    bool drain() {
+        auto length = static_cast<std::size_t>(pptr() - pbase());
+        setp(buffer_, buffer_ + sizeof buffer_);
+        if (connection_.failed) {
+            return false;
+        }
+        if (length == 0 || discard_) {
+            return true;
+        }
+        auto& out = connection_.output;
+        if (chunked_) {
+            char size[20];
+            int n = std::snprintf(size, sizeof size, "%zx\r\n", length);
+            out.append(size, static_cast<std::size_t>(n));
+            out.append(buffer_, length);
+            out += "\r\n";
+        } else {
+            out.append(buffer_, length);
+        }
+        if (blocking_ && out.size() - connection_.outputSent > kSendThreshold) {
+            return connection_.flushAll(kWriteTimeout);
+        }
+        return true;
+    }
+
+    Connection& connection_;
+    bool chunked_;
+    bool blocking_;
+    bool discard_;
+    char buffer_[8192];
+};
+
+ServerResponse::ServerResponse(Connection& connection, bool blocking, bool headRequest)
+    : connection_(connection), blocking_(blocking), headRequest_(headRequest) {
+    setVersion(HTTP_1_1);
+    set("Date", httpDate());
+}
+
+ServerResponse::~ServerResponse() = default;
+
+void ServerResponse::writeHead() {
+    if (sent_) {
+        throw Poco::IllegalStateException("response already sent");
+    }
+    sent_ = true;
+    std::ostringstream head;
+    write(head);
+    connection_.output += head.str();
+}
+
+void ServerResponse::sendContinue() {
+    connection_.output += "HTTP/1.1 100 Continue\r\n\r\n";
+    connection_.continueSent = true;
+    if (blocking_) {
+        connection_.flushAll(kWriteTimeout);
+    }
+}
+
+std::ostream& ServerResponse::send() {
+    bool chunked = getChunkedTransferEncoding();
+    if (!chunked && !hasContentLength()) {
+        // HTTP/1.0 style: the body ends when the connection closes.
+        delimited_ = false;
+        setKeepAlive(false);
+    }
+    writeHead();
+    body_ = std::make_unique<BodyStreamBuf>(connection_, chunked, blocking_, headRequest_);
+    stream_ = std::make_unique<std::ostream>(body_.get());
+    return *stream_;
+}
+
+void ServerResponse::sendFile(const std::string& path, const std::string& mediaType) {
+    Poco::FileInputStream file(path);
+    std::string content;
+    Poco::StreamCopier::copyToString(file, content);
+    setContentType(mediaType);
+    sendBuffer(content.data(), content.size());
+}
+
+void ServerResponse::sendBuffer(const void* buffer, std::size_t length) {
+    setContentLength64(static_cast<Poco::Int64>(length));
+    setChunkedTransferEncoding(false);
+    writeHead();
+    if (!headRequest_) {
+        connection_.output.append(static_cast<const char*>(buffer), length);
+    }
+}
+
+void ServerResponse::redirect(const std::string& uri, HTTPStatus status) {
+    setStatusAndReason(status);
+    set("Location", uri);
+    sendBuffer(nullptr, 0);
+}
+
+void ServerResponse::requireAuthentication(const std::string& realm) {
+    setStatusAndReason(HTTP_UNAUTHORIZED);
+    set("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+    sendBuffer(nullptr, 0);
+}
+
+bool ServerResponse::finish() {
+    if (!sent_) {
+        sendBuffer(nullptr, 0);
+    }
+    if (stream_) {
+        stream_->flush();
+        body_->finish();
+    }
+    return delimited_ && getKeepAlive() && !connection_.failed;
+}
+
+ServerRequest::ServerRequest(ParsedRequest& parsed, const Connection& connection,
+                             ServerResponse& response, const Poco::Net::HTTPServerParams& params)
+    : connection_(connection), response_(response), params_(params), body_(std::move(parsed.body)) {
+    setMethod(parsed.method);
+    setURI(parsed.target);
+    setVersion(parsed.version);
+    for (auto& [name, value] : parsed.headers) {
+        add(name, value);
+    }
+}
+
+bool ServerRequest::wantsKeepAlive() const {
+    // A copy: get() returns a reference to the default when the header is absent.
+    std::string connection = get("Connection", "");
+    if (getVersion() == HTTP_1_1) {
+        return Poco::icompare(connection, "close") != 0;
+    }
+    return Poco::icompare(connection, "keep-alive") == 0;
+}
+
+}  // namespace kiod

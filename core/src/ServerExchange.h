@@ -1,0 +1,74 @@
+#pragma once
+
+#include "Connection.h"
+
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <memory>
+#include <sstream>
+
+namespace kiod {
+
+class BodyStreamBuf;
+
+// Poco's HTTPServerResponse over a kiod Connection, so that handlers written
+// against Poco's interface run on kiod's event loops. Output goes to the
+// connection's buffer; in `blocking` mode (a worker thread) a flush of the
+// body stream, or a large body, sends it right away, which is how streamed
+// responses (watch) reach the client while the handler runs.
+class ServerResponse : public Poco::Net::HTTPServerResponse {
+public:
+    ServerResponse(Connection& connection, bool blocking, bool headRequest);
+    ~ServerResponse() override;
+
+    void sendContinue() override;
+    std::ostream& send() override;
+    void sendFile(const std::string& path, const std::string& mediaType) override;
+    void sendBuffer(const void* buffer, std::size_t length) override;
+    void redirect(const std::string& uri, HTTPStatus status = HTTP_FOUND) override;
+    void requireAuthentication(const std::string& realm) override;
+    bool sent() const override { return sent_; }
+
+    // Completes the response: one never sent goes out with an empty body; a
+    // chunked body gets its last chunk. Returns whether the connection can
+    // carry another request.
+    bool finish();
+
+private:
+    void writeHead();
+
+    Connection& connection_;
+    bool blocking_;
+    bool headRequest_;
+    bool sent_ = false;
+    bool delimited_ = true;  // the client can tell where the body ends
+    std::unique_ptr<BodyStreamBuf> body_;
+    std::unique_ptr<std::ostream> stream_;
+};
+
+// Poco's HTTPServerRequest for a request parsed off a kiod Connection.
+class ServerRequest : public Poco::Net::HTTPServerRequest {
+public:
+    ServerRequest(ParsedRequest& parsed, const Connection& connection, ServerResponse& response,
+                  const Poco::Net::HTTPServerParams& params);
+
+    std::istream& stream() override { return body_; }
+    const Poco::Net::SocketAddress& clientAddress() const override { return connection_.client; }
+    const Poco::Net::SocketAddress& serverAddress() const override { return connection_.server; }
+    const Poco::Net::HTTPServerParams& serverParams() const override { return params_; }
+    Poco::Net::HTTPServerResponse& response() const override { return response_; }
+    bool secure() const override { return connection_.transport->secure(); }
+
+    // Whether the client wants to send another request on this connection.
+    bool wantsKeepAlive() const;
+
+private:
+    const Connection& connection_;
+    ServerResponse& response_;
+    const Poco::Net::HTTPServerParams& params_;
+    std::istringstream body_;
+};
+
+}  // namespace kiod

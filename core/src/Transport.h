@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+using SSL = struct ssl_st;
+using SSL_CTX = struct ssl_ctx_st;
+
+namespace kiod {
+
+// Non-blocking byte transport of one accepted connection: the socket itself,
+// or TLS over it. The event loop and the workers only see this.
+class Transport {
+public:
+    enum class Status { kOk, kWantRead, kWantWrite, kClosed, kError };
+    struct Result {
+        Status status;
+        std::size_t bytes = 0;
+    };
+
+    virtual ~Transport() = default;
+    virtual Result read(char* buffer, std::size_t length) = 0;
+    virtual Result write(const char* buffer, std::size_t length) = 0;
+    // Ends the connection politely (TLS close_notify, TCP FIN); best effort.
+    virtual void shutdown() = 0;
+    virtual bool secure() const = 0;
+
+    // Takes ownership of `fd` (already non-blocking) and closes it on
+    // destruction. With `tls`, performs the server side of a TLS handshake
+    // on the first reads.
+    static std::unique_ptr<Transport> plain(int fd);
+    static std::unique_ptr<Transport> tls(int fd, SSL_CTX* tls);
+};
+
+}  // namespace kiod
