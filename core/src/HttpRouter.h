@@ -10,11 +10,6 @@
 #include <string>
 #include <vector>
 
-namespace Poco::Net {
-class HTTPServerRequest;
-class HTTPServerResponse;
-}  // namespace Poco::Net
-
 namespace kiod {
 
 // A request line resolved to its route, before the handler runs: the

@@ -12,26 +12,47 @@
 using namespace kiod::test;
 using std::chrono::seconds;
 
+namespace {
+
+// GET /slow?ms=N, in flight: the handler has answered its first line.
+class SlowRequest {
+public:
+    SlowRequest(const std::string& url, int ms) : session_(openSession(url)) {
+        Poco::Net::HTTPRequest request("GET", "/slow?ms=" + std::to_string(ms),
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        session_->sendRequest(request);
+        body_ = &session_->receiveResponse(response_);
+        std::string first;
+        std::getline(*body_, first);
+        BOOST_REQUIRE(first == "started");
+    }
+
+    // The rest of the body, up to the end of the response.
+    std::string rest() {
+        std::string rest;
+        Poco::StreamCopier::copyToString(*body_, rest);
+        return rest;
+    }
+
+private:
+    std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+    Poco::Net::HTTPResponse response_;
+    std::istream* body_ = nullptr;
+};
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(graceful_stop)
 
 BOOST_AUTO_TEST_CASE(sigterm_lets_a_slow_request_finish_then_exits_0) {
     TempDir dir;
     KiodProcess kiod(dir, baseConfig(dir, "metrics, slowroute"));
 
-    auto session = openSession(kiod.url("api"));
-    Poco::Net::HTTPRequest request("GET", "/slow?ms=700", Poco::Net::HTTPMessage::HTTP_1_1);
-    session->sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    auto& body = session->receiveResponse(response);
-    std::string first;
-    std::getline(body, first);
-    BOOST_REQUIRE(first == "started");  // the request is now in flight
+    SlowRequest slow(kiod.url("api"), 700);
 
     kiod.signal(SIGTERM);
     BOOST_TEST(kiod.waitForNotify("STOPPING=1", seconds(10)));
-    std::string rest;
-    Poco::StreamCopier::copyToString(body, rest);
-    BOOST_TEST(rest == "finished\n");
+    BOOST_TEST(slow.rest() == "finished\n");
     BOOST_TEST(kiod.waitExit(seconds(10)) == 0, kiod.stderrText());
 }
 
@@ -55,14 +76,7 @@ BOOST_AUTO_TEST_CASE(sigint_on_an_idle_kiod_exits_0_and_stops_modules) {
 BOOST_AUTO_TEST_CASE(requests_beyond_the_grace_period_are_cut_and_kiod_still_exits_0) {
     TempDir dir;
     KiodProcess kiod(dir, baseConfig(dir, "slowroute"), {"--set", "kiod.shutdown_grace=100ms"});
-    auto session = openSession(kiod.url("api"));
-    Poco::Net::HTTPRequest request("GET", "/slow?ms=1000", Poco::Net::HTTPMessage::HTTP_1_1);
-    session->sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    auto& body = session->receiveResponse(response);
-    std::string first;
-    std::getline(body, first);
-    BOOST_REQUIRE(first == "started");
+    SlowRequest slow(kiod.url("api"), 1000);
 
     kiod.signal(SIGTERM);
     BOOST_TEST(kiod.waitExit(seconds(10)) == 0, kiod.stderrText());
