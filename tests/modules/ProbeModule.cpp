@@ -1,0 +1,41 @@
+// A module for the end-to-end tests only: GET /probe looks the metrics
+// registry up at request time and answers 503 ServiceUnavailable when no
+// module offers it, which is how a module depends softly on another (the
+// aggregated API on the catalog).
+#include <kiod/ConfigSection.h>
+#include <kiod/Module.h>
+#include <kiod/ModuleContext.h>
+#include <kiod/StatusResponse.h>
+#include <kiod/metrics/MetricsRegistry.h>
+
+#include <Poco/ClassLibrary.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+namespace {
+
+class ProbeModule : public kiod::Module {
+public:
+    std::string name() const override { return "probe"; }
+
+    void configure(kiod::ConfigSection&) override {}
+
+    void initialize(kiod::ModuleContext& context) override {
+        auto& services = context.services();
+        context.router().mount(
+            "api", "GET", "/probe", [&services](kiod::RouteRequest&, auto& response) {
+                if (!services.find<kiod::metrics::MetricsRegistry>()) {
+                    kiod::sendStatus(response,
+                                     kiod::Status::unavailable(
+                                         "the server is currently unable to handle the request"));
+                    return;
+                }
+                response.sendBuffer("present", 7);
+            });
+    }
+};
+
+}  // namespace
+
+POCO_BEGIN_MANIFEST(kiod::Module)
+POCO_EXPORT_CLASS(ProbeModule)
+POCO_END_MANIFEST
