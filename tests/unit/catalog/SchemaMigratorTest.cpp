@@ -1,0 +1,133 @@
+#include "SchemaMigrator.h"
+#include "SqliteConnection.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace kiod::catalog;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CatalogDir {
+    CatalogDir() {
+        char pattern[] = "/tmp/kiod-catalog-XXXXXX";
+        path = mkdtemp(pattern);
+        file = path + "/model-store.db";
+    }
+    ~CatalogDir() { fs::remove_all(path); }
+    std::string path;
+    std::string file;
+};
+
+std::string bytesOf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+std::vector<std::string> messages;
+SchemaMigrator::Progress record = [](const std::string& message) { messages.push_back(message); };
+
+int versionOf(const std::string& path) {
+    SqliteConnection connection(path, SqliteConnection::Mode::kReadOnly);
+    return SchemaMigrator::schemaVersion(connection);
+}
+
+// Version 1 of the real schema, then a made-up second step.
+std::vector<Migration> withStep(const std::string& sql) {
+    auto migrations = catalogMigrations();
+    migrations.push_back({migrations.back().version + 1, "test step", sql});
+    return migrations;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(schema_migrator)
+
+BOOST_AUTO_TEST_CASE(creates_a_new_catalog_at_the_latest_schema_in_wal_mode) {
+    CatalogDir dir;
+    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
+    BOOST_TEST(versionOf(dir.file) == catalogMigrations().back().version);
+    SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
+    BOOST_TEST(connection.queryText("PRAGMA journal_mode") == "wal");
+    BOOST_TEST(connection.queryInteger("PRAGMA auto_vacuum") == 2);  // incremental
+    for (const auto* table : {"objects", "labels", "changes", "wrapped_keys", "meta"}) {
+        BOOST_TEST(connection.queryInteger(
+                       std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + table +
+                       "'") == 1,
+                   table);
+    }
+    BOOST_TEST(!fs::exists(dir.file + ".creating"));
+}
+
+BOOST_AUTO_TEST_CASE(upgrades_an_older_catalog_keeping_its_data) {
+    CatalogDir dir;
+    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
+    {
+        SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
+        connection.exec("INSERT INTO wrapped_keys VALUES('k1', 'owner', 1, x'00', 0)");
+    }
+    SchemaMigrator(withStep("ALTER TABLE wrapped_keys ADD COLUMN note TEXT"), record)
+        .prepare(dir.file);
+    BOOST_TEST(versionOf(dir.file) == 2);
+    SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadOnly);
+    BOOST_TEST(connection.queryText("SELECT id FROM wrapped_keys WHERE note IS NULL") == "k1");
+    BOOST_TEST(!fs::exists(dir.file + ".migrating"));
+}
+
+BOOST_AUTO_TEST_CASE(failed_migration_leaves_the_original_byte_identical) {
+    CatalogDir dir;
+    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
+    {
+        SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
+        connection.exec("INSERT INTO wrapped_keys VALUES('k1', 'owner', 1, x'00', 0)");
+    }
+    auto before = bytesOf(dir.file);
+    try {
+        SchemaMigrator(withStep("ALTER TABLE no_such_table ADD COLUMN x TEXT"), record)
+            .prepare(dir.file);
+        BOOST_ERROR("the broken migration succeeded");
+    } catch (const MigrationError& e) {
+        std::string message = e.what();
+        BOOST_TEST(message.find("migration 2 (test step) failed") != std::string::npos, message);
+        BOOST_TEST(message.find("no_such_table") != std::string::npos, message);
+        BOOST_TEST(message.find(dir.file + " is unchanged") != std::string::npos, message);
+    }
+    BOOST_TEST((bytesOf(dir.file) == before));
+    BOOST_TEST(versionOf(dir.file) == 1);
+    BOOST_TEST(!fs::exists(dir.file + ".migrating"));
+}
+
+BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
+    CatalogDir dir;
+    SchemaMigrator(withStep("SELECT 1"), record).prepare(dir.file);
+    try {
+        SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
+        BOOST_ERROR("a newer catalog was accepted");
+    } catch (const MigrationError& e) {
+        BOOST_TEST(std::string(e.what()).find(
+                       "has schema version 2, newer than this kiod knows (1)") != std::string::npos,
+                   e.what());
+    }
+    BOOST_TEST(versionOf(dir.file) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_is_no_catalog_is_refused) {
+    CatalogDir dir;
+    {
+        SqliteConnection other(dir.file, SqliteConnection::Mode::kReadWriteCreate);
+        other.exec("CREATE TABLE something(x)");
+    }
+    BOOST_CHECK_EXCEPTION(SchemaMigrator(catalogMigrations(), record).prepare(dir.file),
+                          MigrationError, [](const auto& e) {
+                              return std::string(e.what()).find("is not a kiod catalog") !=
+                                     std::string::npos;
+                          });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
