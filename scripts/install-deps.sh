@@ -11,6 +11,7 @@ packages=(
     libpoco-dev            # Foundation, Util, Net, NetSSL, Crypto, JSON
     prometheus-cpp-dev     # metrics registry and text serializer
     libssl-dev libsqlite3-dev sqlite3
+    rapidjson-dev          # the catalog's JSON: header-only, parses and writes in place
     libboost-test-dev      # unit and end-to-end tests
     openssl curl
 )

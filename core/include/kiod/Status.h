@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -84,14 +85,14 @@ public:
     const Status& status() const { return status_; }
 
     // Requires isOk().
-    T& value() & { return value_; }
-    const T& value() const& { return value_; }
-    T&& value() && { return std::move(value_); }
-    T* operator->() { return &value_; }
-    const T* operator->() const { return &value_; }
+    T& value() & { return *value_; }
+    const T& value() const& { return *value_; }
+    T&& value() && { return std::move(*value_); }
+    T* operator->() { return &*value_; }
+    const T* operator->() const { return &*value_; }
 
 private:
-    T value_{};
+    std::optional<T> value_;  // empty when failed: T need not be default-constructible
     Status status_;
 };
 

@@ -26,6 +26,7 @@ CREATE TABLE objects(
 CREATE UNIQUE INDEX objects_by_name ON objects(resource, namespace, name);
 CREATE INDEX objects_by_namespace ON objects(resource, namespace, id);
 CREATE INDEX objects_by_resource ON objects(resource, id);
+CREATE INDEX objects_by_bare_name ON objects(resource, name);
 CREATE INDEX objects_by_state ON objects(resource, state, id);
 CREATE INDEX objects_by_expiry ON objects(expires_at) WHERE expires_at IS NOT NULL;
 
@@ -36,7 +37,7 @@ CREATE TABLE labels(
     object_id INTEGER NOT NULL,
     PRIMARY KEY(key, value, object_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX labels_by_object ON labels(object_id);
+CREATE INDEX labels_by_object ON labels(object_id, key);
 
 -- Every committed change, keyed by its revision: what watches replay.
 -- Compacted from the oldest end.

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "SqliteConnection.h"
+
+#include <kiod/Status.h>
+#include <kiod/catalog/ObjectStore.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace kiod::catalog {
+
+// A committed change, as watchers receive it.
+struct Change {
+    WatchEvent event;
+    std::map<std::string, std::string> labels;
+};
+
+// What a write sees inside the batch's transaction.
+class WriteContext {
+public:
+    WriteContext(SqliteConnection& db, Revision& next) : db_(db), next_(next) {}
+
+    SqliteConnection& db() { return db_; }
+    // Takes the next revision for a change this write makes.
+    Revision takeRevision() { return next_++; }
+    // Publishes `change` to watchers once the batch commits.
+    void publish(Change change) { changes_.push_back(std::move(change)); }
+
+private:
+    friend class GroupCommitWriter;
+    SqliteConnection& db_;
+    Revision& next_;
+    std::vector<Change> changes_;
+};
+
+// The catalog's single writer. Callers queue writes and wait; one thread
+// runs everything queued in one transaction (one fsync for the batch: group
+// commit), each write inside a savepoint so that one that fails (a
+// conflict) is undone alone. A full queue answers Overloaded at once rather
+// than letting latency grow without bound. Being the only writer, it hands
+// out revisions with no gaps and never meets SQLITE_BUSY from itself.
+class GroupCommitWriter {
+public:
+    using Write = std::function<Result<StoredObject>(WriteContext&)>;
+    // Called on the writer thread after each commit, with the revision now
+    // committed and the changes in revision order.
+    using OnCommit = std::function<void(Revision committed, std::vector<Change>&&)>;
+    // Called after each batch with its size and commit time (for metrics).
+    using OnBatch = std::function<void(std::size_t writes, std::chrono::nanoseconds commit)>;
+
+    GroupCommitWriter(std::unique_ptr<SqliteConnection> db, Revision committed,
+                      std::size_t queueCapacity, OnCommit onCommit, OnBatch onBatch);
+    ~GroupCommitWriter();
+
+    // Queues `write` and waits until its batch has committed (or failed).
+    Result<StoredObject> submit(Write write);
+
+    std::size_t queueDepth() const;
+
+    // Finishes what is queued, then ends the thread; later submits answer
+    // Unavailable.
+    void stop();
+
+private:
+    struct Pending {
+        Write write;
+        std::promise<Result<StoredObject>> done;
+    };
+
+    void run();
+    void commit(std::vector<std::unique_ptr<Pending>>& batch);
+
+    std::unique_ptr<SqliteConnection> db_;
+    Revision committed_;
+    const std::size_t queueCapacity_;
+    OnCommit onCommit_;
+    OnBatch onBatch_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable queued_;
+    std::deque<std::unique_ptr<Pending>> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+// The Status a caller sees for an SQLite failure: a full or failing disk is
+// Unavailable (the write may succeed later), anything else Internal.
+Status statusFor(const SqliteError& error);
+
+}  // namespace kiod::catalog

@@ -1,0 +1,434 @@
+#include "SqliteObjectStore.h"
+
+#include "ContinueToken.h"
+#include "ListQuery.h"
+#include "ObjectDocument.h"
+
+#include <Poco/UUIDGenerator.h>
+
+#include <ctime>
+
+namespace kiod::catalog {
+
+namespace {
+
+enum ChangeType : int { kAdded = 1, kModified = 2, kDeleted = 3 };
+
+constexpr std::size_t kReplayChunk = 500;
+
+WatchEvent::Type eventType(std::int64_t type) {
+    switch (type) {
+        case kAdded:
+            return WatchEvent::Type::kAdded;
+        case kModified:
+            return WatchEvent::Type::kModified;
+        default:
+            return WatchEvent::Type::kDeleted;
+    }
+}
+
+std::string newUid() {
+    return Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+}
+
+void insertLabels(SqliteConnection& db, std::int64_t id,
+                  const std::map<std::string, std::string>& labels) {
+    for (const auto& [key, value] : labels) {
+        db.statement("INSERT INTO labels(key, value, object_id) VALUES(?1, ?2, ?3)")
+            .bind(1, key)
+            .bind(2, value)
+            .bind(3, id)
+            .step();
+    }
+}
+
+void appendChange(SqliteConnection& db, Revision revision, ChangeType type, const ObjectKey& key,
+                  const std::string& json) {
+    db.statement(
+          "INSERT INTO changes(revision, type, resource, namespace, name, json) VALUES(?1, ?2, ?3, "
+          "?4, ?5, ?6)")
+        .bind(1, static_cast<std::int64_t>(revision))
+        .bind(2, static_cast<std::int64_t>(type))
+        .bind(3, key.resource)
+        .bind(4, key.ns)
+        .bind(5, key.name)
+        .bind(6, json)
+        .step();
+}
+
+template <class T>
+Result<T> guarded(const std::function<Result<T>()>& read) {
+    try {
+        return read();
+    } catch (const SqliteError& e) {
+        return statusFor(e);
+    }
+}
+
+// The watch a client holds: first the change log after its revision, read
+// in chunks as it consumes them, then the live events its Watcher gathered
+// since it subscribed.
+class StoreWatch : public Watch {
+public:
+    StoreWatch(SqliteObjectStore& store, WatchHub& hub, std::shared_ptr<Watcher> watcher,
+               Revision after, Revision liveAfter)
+        : store_(store),
+          hub_(hub),
+          watcher_(std::move(watcher)),
+          replayed_(after),
+          replayUntil_(liveAfter) {}
+
+    ~StoreWatch() override { hub_.unsubscribe(watcher_.get()); }
+
+    Result<std::optional<WatchEvent>> next(std::chrono::milliseconds timeout) override {
+        while (replay_.empty() && replayed_ < replayUntil_) {
+            if (store_.compactedRevision() > replayed_) {
+                return expired();
+            }
+            try {
+                auto changes = store_.readChanges(replayed_, replayUntil_, kReplayChunk);
+                replayed_ = changes.empty() ? replayUntil_ : changes.back().event.object.revision;
+                for (auto& change : changes) {
+                    if (watcher_->filter().matches(change.event.object.key, change.labels)) {
+                        replay_.push_back(std::move(change.event));
+                    }
+                }
+            } catch (const SqliteError& e) {
+                return statusFor(e);
+            }
+        }
+        if (!replay_.empty()) {
+            auto event = std::move(replay_.front());
+            replay_.pop_front();
+            return std::optional<WatchEvent>(std::move(event));
+        }
+        if (auto change = watcher_->pop(timeout)) {
+            return std::optional<WatchEvent>(change->event);
+        }
+        if (watcher_->dropped()) {
+            return Status::expired(
+                "the watch fell too far behind the catalog's changes; list and watch again");
+        }
+        return std::optional<WatchEvent>();
+    }
+
+private:
+    static Status expired() {
+        return Status::expired(
+            "too old resource version: the catalog's change log has been compacted past it");
+    }
+
+    SqliteObjectStore& store_;
+    WatchHub& hub_;
+    std::shared_ptr<Watcher> watcher_;
+    Revision replayed_;
+    Revision replayUntil_;
+    std::deque<WatchEvent> replay_;
+};
+
+}  // namespace
+
+Revision SqliteObjectStore::lastCommitted(const std::string& path) {
+    SqliteConnection db(path, SqliteConnection::Mode::kReadOnly);
+    return static_cast<Revision>(db.queryInteger("SELECT coalesce(max(revision), 0) FROM changes"));
+}
+
+SqliteObjectStore::SqliteObjectStore(const StoreOptions& options,
+                                     GroupCommitWriter::OnBatch onBatch)
+    : readers_(std::make_unique<ReaderPool>(options.path, options.readers)),
+      hub_(lastCommitted(options.path)),
+      watchBacklog_(options.watchBacklog) {
+    auto db = std::make_unique<SqliteConnection>(options.path, SqliteConnection::Mode::kReadWrite);
+    // FULL: a write acknowledged to a client survives power loss; WAL makes
+    // that one fsync per commit, which group commit shares among a batch.
+    db->exec(std::string("PRAGMA synchronous = ") + (options.synchronousFull ? "FULL" : "NORMAL"));
+    db->exec("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
+    compacted_ =
+        static_cast<Revision>(db->queryInteger("SELECT coalesce((SELECT CAST(value AS INTEGER) "
+                                               "FROM meta WHERE key = 'COMPACTED_REVISION'), 0)"));
+    writer_ = std::make_unique<GroupCommitWriter>(
+        std::move(db), hub_.committed(), options.writeQueue,
+        [this](Revision committed, std::vector<Change>&& changes) {
+            hub_.publish(committed, std::move(changes));
+        },
+        std::move(onBatch));
+}
+
+SqliteObjectStore::~SqliteObjectStore() {
+    stop();
+}
+
+void SqliteObjectStore::stop() {
+    writer_->stop();
+}
+
+Status SqliteObjectStore::checkKey(const ObjectKey& key) const {
+    if (key.resource.empty() || key.name.empty()) {
+        return Status::invalid("an object needs a resource and a name");
+    }
+    return Status::ok();
+}
+
+Result<StoredObject> SqliteObjectStore::create(const ObjectKey& key, const std::string& json) {
+    if (auto status = checkKey(key); !status) {
+        return status;
+    }
+    auto parsed = ObjectDocument::parse(key, json);
+    if (!parsed.isOk()) {
+        return parsed.status();
+    }
+    auto& document = parsed.value();
+    return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+        auto& db = context.db();
+        auto& exists = db.statement(
+            "SELECT 1 FROM objects WHERE resource = ?1 AND namespace = ?2 AND name = ?3");
+        bool taken = exists.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step();
+        exists.reset();
+        if (taken) {
+            return Status::alreadyExists(key.resource + " \"" + key.name + "\" already exists");
+        }
+        StoredObject object{key, newUid(), context.takeRevision(), {}};
+        auto createdAt = static_cast<std::int64_t>(std::time(nullptr));
+        object.json = document.complete(object.uid, createdAt, object.revision);
+        auto id = static_cast<std::int64_t>(object.revision);
+        auto& insert = db.statement(
+            "INSERT INTO objects(id, resource, namespace, name, uid, created_at, revision, state, "
+            "expires_at, json) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8, ?9)");
+        insert.bind(1, id)
+            .bind(2, key.resource)
+            .bind(3, key.ns)
+            .bind(4, key.name)
+            .bind(5, object.uid);
+        insert.bind(6, createdAt).bind(9, object.json);
+        document.state() ? insert.bind(7, *document.state()) : insert.bindNull(7);
+        document.expiresAt() ? insert.bind(8, *document.expiresAt()) : insert.bindNull(8);
+        insert.step();
+        insertLabels(db, id, document.labels());
+        appendChange(db, object.revision, kAdded, key, object.json);
+        context.publish({{WatchEvent::Type::kAdded, object}, document.labels()});
+        return object;
+    });
+}
+
+Result<StoredObject> SqliteObjectStore::get(const ObjectKey& key) {
+    return guarded<StoredObject>([&]() -> Result<StoredObject> {
+        auto reader = readers_->acquire();
+        auto& query = reader->statement(
+            "SELECT uid, revision, json FROM objects WHERE resource = ?1 AND namespace = ?2 AND "
+            "name = ?3");
+        if (!query.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
+            return Status::notFound(key.resource + " \"" + key.name + "\" not found");
+        }
+        StoredObject object{key, std::string(query.text(0)),
+                            static_cast<Revision>(query.integer(1)), std::string(query.text(2))};
+        query.reset();
+        return object;
+    });
+}
+
+Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::string& json,
+                                               Revision expected) {
+    if (auto status = checkKey(key); !status) {
+        return status;
+    }
+    auto parsed = ObjectDocument::parse(key, json);
+    if (!parsed.isOk()) {
+        return parsed.status();
+    }
+    auto& document = parsed.value();
+    return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+        auto& db = context.db();
+        auto& current = db.statement(
+            "SELECT id, uid, created_at, revision FROM objects WHERE resource = ?1 AND namespace = "
+            "?2 AND name = ?3");
+        if (!current.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
+            return Status::notFound(key.resource + " \"" + key.name + "\" not found");
+        }
+        auto id = current.integer(0);
+        std::string uid(current.text(1));
+        auto createdAt = current.integer(2);
+        auto revision = static_cast<Revision>(current.integer(3));
+        current.reset();
+        if ((expected != 0 && expected != revision) ||
+            (!document.uid().empty() && document.uid() != uid)) {
+            return Status::conflict(
+                "Operation cannot be fulfilled on " + key.resource + " \"" + key.name +
+                "\": the object has been modified; please apply your changes to the latest "
+                "version and try again");
+        }
+        StoredObject object{key, uid, context.takeRevision(), {}};
+        object.json = document.complete(uid, createdAt, object.revision);
+        auto& change = db.statement(
+            "UPDATE objects SET revision = ?2, state = ?3, expires_at = ?4, json = ?5 WHERE id = "
+            "?1");
+        change.bind(1, id).bind(2, static_cast<std::int64_t>(object.revision)).bind(5, object.json);
+        document.state() ? change.bind(3, *document.state()) : change.bindNull(3);
+        document.expiresAt() ? change.bind(4, *document.expiresAt()) : change.bindNull(4);
+        change.step();
+        db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
+        insertLabels(db, id, document.labels());
+        appendChange(db, object.revision, kModified, key, object.json);
+        context.publish({{WatchEvent::Type::kModified, object}, document.labels()});
+        return object;
+    });
+}
+
+Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
+                                               const Preconditions& preconditions) {
+    return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+        auto& db = context.db();
+        auto& current = db.statement(
+            "SELECT id, uid, revision, json FROM objects WHERE resource = ?1 AND namespace = ?2 "
+            "AND name = ?3");
+        if (!current.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
+            return Status::notFound(key.resource + " \"" + key.name + "\" not found");
+        }
+        auto id = current.integer(0);
+        StoredObject object{key, std::string(current.text(1)),
+                            static_cast<Revision>(current.integer(2)),
+                            std::string(current.text(3))};
+        current.reset();
+        if (!preconditions.uid.empty() && preconditions.uid != object.uid) {
+            return Status::conflict("Precondition failed: UID in precondition: " +
+                                    preconditions.uid + ", UID in object meta: " + object.uid);
+        }
+        if (preconditions.revision != 0 && preconditions.revision != object.revision) {
+            return Status::conflict(
+                "Precondition failed: ResourceVersion in precondition: " +
+                std::to_string(preconditions.revision) +
+                ", ResourceVersion in object meta: " + std::to_string(object.revision));
+        }
+        auto labels = ObjectDocument::labelsOf(object.json);
+        db.statement("DELETE FROM objects WHERE id = ?1").bind(1, id).step();
+        db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
+        appendChange(db, context.takeRevision(), kDeleted, key, object.json);
+        context.publish({{WatchEvent::Type::kDeleted, object}, std::move(labels)});
+        return object;
+    });
+}
+
+Result<ListPage> SqliteObjectStore::list(const ListOptions& options) {
+    auto selector = LabelSelector::parse(options.labelSelector);
+    if (!selector.isOk()) {
+        return selector.status();
+    }
+    ContinueToken from;
+    bool continuing = !options.continueToken.empty();
+    if (continuing) {
+        auto decoded = ContinueToken::decode(options.continueToken);
+        if (!decoded.isOk()) {
+            return decoded.status();
+        }
+        from = decoded.value();
+        if (from.order != options.order) {
+            return Status::badRequest(
+                "invalid continue token: it belongs to a list in another order");
+        }
+        if (from.revision < compacted_.load()) {
+            return Status::expired(
+                "The provided continue parameter is too old to display a consistent list result. "
+                "You can start a "
+                "new list without the continue parameter.");
+        }
+    }
+    Revision pinned = continuing ? from.revision : hub_.committed();
+    auto query = ListQuery::build(options, selector.value(), continuing ? &from : nullptr);
+
+    return guarded<ListPage>([&]() -> Result<ListPage> {
+        auto reader = readers_->acquire();
+        auto& rows = reader->statement(query.sql);
+        rows.bind(1, static_cast<std::int64_t>(pinned));
+        for (std::size_t i = 0; i < query.parameters.size(); ++i) {
+            rows.bind(static_cast<int>(i + 2), query.parameters[i]);
+        }
+        ListPage page;
+        page.revision = pinned;
+        std::int64_t lastId = 0;
+        while (rows.step()) {
+            if (options.limit > 0 && page.items.size() == options.limit) {
+                const auto& last = page.items.back();
+                page.continueToken =
+                    ContinueToken{pinned, options.order, last.key.ns, last.key.name, lastId}
+                        .encode();
+                break;
+            }
+            lastId = rows.integer(0);
+            page.items.push_back(
+                {{options.resource, std::string(rows.text(1)), std::string(rows.text(2))},
+                 std::string(rows.text(3)),
+                 static_cast<Revision>(rows.integer(4)),
+                 std::string(rows.text(5))});
+        }
+        rows.reset();
+        return page;
+    });
+}
+
+std::vector<Change> SqliteObjectStore::readChanges(Revision after, Revision until,
+                                                   std::size_t limit) {
+    auto reader = readers_->acquire();
+    auto& query = reader->statement(
+        "SELECT revision, type, resource, namespace, name, json FROM changes WHERE revision > ?1 "
+        "AND revision <= ?2 "
+        "ORDER BY revision LIMIT ?3");
+    query.bind(1, static_cast<std::int64_t>(after))
+        .bind(2, static_cast<std::int64_t>(until))
+        .bind(3, static_cast<std::int64_t>(limit));
+    std::vector<Change> changes;
+    while (query.step()) {
+        Change change;
+        change.event.type = eventType(query.integer(1));
+        change.event.object.key = {std::string(query.text(2)), std::string(query.text(3)),
+                                   std::string(query.text(4))};
+        change.event.object.revision = static_cast<Revision>(query.integer(0));
+        change.event.object.json = std::string(query.text(5));
+        change.labels = ObjectDocument::labelsOf(change.event.object.json);
+        changes.push_back(std::move(change));
+    }
+    query.reset();
+    return changes;
+}
+
+Result<std::unique_ptr<Watch>> SqliteObjectStore::watch(const WatchOptions& options) {
+    auto selector = LabelSelector::parse(options.labelSelector);
+    if (!selector.isOk()) {
+        return selector.status();
+    }
+    if (options.after < compacted_.load()) {
+        return Status::expired("too old resource version: " + std::to_string(options.after) + " (" +
+                               std::to_string(compacted_.load()) + ")");
+    }
+    auto [watcher, liveAfter] = hub_.subscribe(
+        WatchFilter{options.resource, options.ns, options.name, std::move(selector).value()},
+        watchBacklog_);
+    return std::unique_ptr<Watch>(
+        std::make_unique<StoreWatch>(*this, hub_, std::move(watcher), options.after, liveAfter));
+}
+
+Status SqliteObjectStore::compactChangeLog(Revision upTo) {
+    upTo = std::min(upTo, hub_.committed() > 0 ? hub_.committed() - 1 : 0);
+    if (upTo <= compacted_.load()) {
+        return Status::ok();
+    }
+    // Through the writer, in its own transactions: small batches, so that
+    // compaction never holds other writes up for long.
+    auto result = writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+        auto& db = context.db();
+        db.statement("DELETE FROM changes WHERE revision <= ?1")
+            .bind(1, static_cast<std::int64_t>(upTo))
+            .step();
+        db.statement(
+              "INSERT INTO meta(key, value) VALUES('COMPACTED_REVISION', ?1) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .bind(1, std::to_string(upTo))
+            .step();
+        return StoredObject{};
+    });
+    if (result.isOk()) {
+        compacted_ = upTo;
+    }
+    return result.status();
+}
+
+}  // namespace kiod::catalog

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "GroupCommitWriter.h"
+#include "ReaderPool.h"
+#include "WatchHub.h"
+
+#include <kiod/catalog/ObjectStore.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+namespace kiod::catalog {
+
+struct StoreOptions {
+    std::string path;
+    bool synchronousFull = true;  // else NORMAL: the last commits may be lost on power loss
+    int readers = 4;
+    std::size_t writeQueue = 10'000;
+    std::size_t watchBacklog = 10'000;  // events a watcher may lag by before it is dropped
+};
+
+// ObjectStore on one SQLite file in WAL mode: a GroupCommitWriter for every
+// write, a ReaderPool for reads, and a WatchHub fed by the writer. The file
+// must already be at the current schema (SchemaMigrator).
+class SqliteObjectStore : public ObjectStore {
+public:
+    explicit SqliteObjectStore(const StoreOptions& options,
+                               GroupCommitWriter::OnBatch onBatch = nullptr);
+    ~SqliteObjectStore() override;
+
+    Result<StoredObject> create(const ObjectKey& key, const std::string& json) override;
+    Result<StoredObject> get(const ObjectKey& key) override;
+    Result<StoredObject> update(const ObjectKey& key, const std::string& json,
+                                Revision expected) override;
+    Result<StoredObject> remove(const ObjectKey& key, const Preconditions& preconditions) override;
+    Result<ListPage> list(const ListOptions& options) override;
+    Result<std::unique_ptr<Watch>> watch(const WatchOptions& options) override;
+    Revision currentRevision() const override { return hub_.committed(); }
+
+    // Drops change-log entries up to `upTo` (never the newest), in batches;
+    // watches and continue tokens older than that become Expired.
+    Status compactChangeLog(Revision upTo);
+    Revision compactedRevision() const { return compacted_.load(); }
+
+    std::size_t writeQueueDepth() const { return writer_->queueDepth(); }
+    std::size_t watchers() const { return hub_.watchers(); }
+
+    // Finishes queued writes and stops the writer; reads keep working.
+    void stop();
+
+    // Changes after `after` up to `until`, at most `limit`, oldest first (for
+    // watch replay).
+    std::vector<Change> readChanges(Revision after, Revision until, std::size_t limit);
+
+private:
+    Status checkKey(const ObjectKey& key) const;
+    static Revision lastCommitted(const std::string& path);
+
+    std::unique_ptr<ReaderPool> readers_;
+    WatchHub hub_;
+    std::unique_ptr<GroupCommitWriter> writer_;
+    std::atomic<Revision> compacted_{0};
+    std::size_t watchBacklog_;
+};
+
+}  // namespace kiod::catalog

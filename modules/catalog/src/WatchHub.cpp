@@ -1,0 +1,80 @@
+#include "WatchHub.h"
+
+#include <algorithm>
+
+namespace kiod::catalog {
+
+bool WatchFilter::matches(const ObjectKey& key,
+                          const std::map<std::string, std::string>& labels) const {
+    return key.resource == resource && (ns.empty() || key.ns == ns) &&
+           (name.empty() || key.name == name) && selector.matches(labels);
+}
+
+void Watcher::push(const std::shared_ptr<const Change>& change) {
+    {
+        std::lock_guard lock(mutex_);
+        if (dropped_) {
+            return;
+        }
+        if (queue_.size() >= capacity_) {
+            dropped_ = true;
+            queue_.clear();
+        } else {
+            queue_.push_back(change);
+        }
+    }
+    ready_.notify_one();
+}
+
+std::shared_ptr<const Change> Watcher::pop(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!ready_.wait_for(lock, timeout, [&] { return dropped_ || !queue_.empty(); }) || dropped_) {
+        return nullptr;
+    }
+    auto change = std::move(queue_.front());
+    queue_.pop_front();
+    return change;
+}
+
+bool Watcher::dropped() const {
+    std::lock_guard lock(mutex_);
+    return dropped_;
+}
+
+void WatchHub::publish(Revision committed, std::vector<Change>&& changes) {
+    std::lock_guard lock(mutex_);
+    committed_ = committed;
+    for (auto& change : changes) {
+        auto shared = std::make_shared<const Change>(std::move(change));
+        for (const auto& watcher : watchers_) {
+            if (watcher->filter().matches(shared->event.object.key, shared->labels)) {
+                watcher->push(shared);
+            }
+        }
+    }
+}
+
+std::pair<std::shared_ptr<Watcher>, Revision> WatchHub::subscribe(WatchFilter filter,
+                                                                  std::size_t capacity) {
+    auto watcher = std::make_shared<Watcher>(std::move(filter), capacity);
+    std::lock_guard lock(mutex_);
+    watchers_.push_back(watcher);
+    return {watcher, committed_};
+}
+
+void WatchHub::unsubscribe(const Watcher* watcher) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(watchers_, [&](const auto& candidate) { return candidate.get() == watcher; });
+}
+
+Revision WatchHub::committed() const {
+    std::lock_guard lock(mutex_);
+    return committed_;
+}
+
+std::size_t WatchHub::watchers() const {
+    std::lock_guard lock(mutex_);
+    return watchers_.size();
+}
+
+}  // namespace kiod::catalog

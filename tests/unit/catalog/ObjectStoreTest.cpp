@@ -1,0 +1,147 @@
+#include "StoreFixture.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <rapidjson/document.h>
+#include <set>
+#include <thread>
+
+using namespace kiod::catalog;
+using namespace kiod::catalog::test;
+using kiod::StatusCode;
+
+namespace {
+
+ObjectKey key(const std::string& ns, const std::string& name) {
+    return {kBackupActions, ns, name};
+}
+
+rapidjson::Document parse(const std::string& json) {
+    rapidjson::Document document;
+    document.Parse(json.c_str());
+    return document;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(object_store)
+
+BOOST_AUTO_TEST_CASE(create_fills_in_server_metadata_and_get_returns_the_stored_bytes) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    auto created = store.create(key("app", "backup-1"), action("backup-1", "mysql"));
+    BOOST_REQUIRE_MESSAGE(created.isOk(), created.status().message());
+    auto document = parse(created->json);
+    const auto& metadata = document["metadata"];
+    BOOST_TEST(metadata["name"].GetString() == std::string("backup-1"));
+    BOOST_TEST(metadata["namespace"].GetString() == std::string("app"));
+    BOOST_TEST(metadata["uid"].GetString() == created->uid);
+    BOOST_TEST(metadata["resourceVersion"].GetString() == std::to_string(created->revision));
+    BOOST_TEST(std::string(metadata["creationTimestamp"].GetString()).size() ==
+               20u);  // 2026-11-24T09:00:00Z
+    BOOST_TEST(metadata["generation"].GetInt() == 1);
+    BOOST_TEST(created->revision == store.currentRevision());
+
+    auto got = store.get(key("app", "backup-1"));
+    BOOST_REQUIRE(got.isOk());
+    BOOST_TEST(got->json == created->json);
+    BOOST_TEST((store.get(key("other", "backup-1")).status().code() == StatusCode::kNotFound));
+}
+
+BOOST_AUTO_TEST_CASE(a_taken_name_is_already_exists_and_malformed_objects_are_invalid) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    BOOST_REQUIRE(store.create(key("app", "a"), action("a", "mysql")).isOk());
+    auto revision = store.currentRevision();
+    BOOST_TEST((store.create(key("app", "a"), action("a", "mysql")).status().code() ==
+                StatusCode::kAlreadyExists));
+
+    for (const std::string bad :
+         {"not json", "[1,2]", R"({"metadata":{"name":"other"}})",
+          R"({"metadata":{"namespace":"elsewhere"}})", R"({"metadata":{"labels":{"a":1}}})",
+          R"({"metadata":[]})", R"({"spec":{"expiresAt":"tomorrow"}})"}) {
+        auto result = store.create(key("app", "b"), bad);
+        BOOST_TEST((result.status().code() == StatusCode::kInvalid), bad);
+        BOOST_TEST(!result.status().message().empty());
+    }
+    BOOST_TEST(store.currentRevision() == revision);  // nothing was written
+    BOOST_TEST((store.get(key("app", "b")).status().code() == StatusCode::kNotFound));
+}
+
+BOOST_AUTO_TEST_CASE(update_checks_the_expected_revision_and_keeps_identity) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    auto created = store.create(key("app", "a"), action("a", "mysql")).value();
+    auto updated = store.update(key("app", "a"), action("a", "mysql", "Running"), created.revision);
+    BOOST_REQUIRE_MESSAGE(updated.isOk(), updated.status().message());
+    BOOST_TEST(updated->uid == created.uid);
+    BOOST_TEST(updated->revision > created.revision);
+    auto document = parse(updated->json);
+    BOOST_TEST(document["status"]["state"].GetString() == std::string("Running"));
+    BOOST_TEST(std::string(document["metadata"]["creationTimestamp"].GetString()) ==
+               parse(created.json)["metadata"]["creationTimestamp"].GetString());
+
+    auto stale = store.update(key("app", "a"), action("a", "mysql", "Complete"), created.revision);
+    BOOST_TEST((stale.status().code() == StatusCode::kConflict));
+    BOOST_TEST(stale.status().message().find("the object has been modified") != std::string::npos);
+    BOOST_TEST((store.update(key("app", "nope"), action("nope", "x"), 0).status().code() ==
+                StatusCode::kNotFound));
+    BOOST_TEST(store.update(key("app", "a"), action("a", "mysql", "Complete"), 0)
+                   .isOk());  // unconditional
+}
+
+BOOST_AUTO_TEST_CASE(delete_honours_preconditions_and_returns_the_object) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    auto created = store.create(key("app", "a"), action("a", "mysql")).value();
+    BOOST_TEST(
+        (store.remove(key("app", "a"), {"wrong-uid", 0}).status().code() == StatusCode::kConflict));
+    BOOST_TEST((store.remove(key("app", "a"), {"", created.revision + 5}).status().code() ==
+                StatusCode::kConflict));
+    auto removed = store.remove(key("app", "a"), {created.uid, created.revision});
+    BOOST_REQUIRE(removed.isOk());
+    BOOST_TEST(removed->json == created.json);
+    BOOST_TEST((store.get(key("app", "a")).status().code() == StatusCode::kNotFound));
+    BOOST_TEST((store.remove(key("app", "a"), {}).status().code() == StatusCode::kNotFound));
+    // The name can be used again, by a new object.
+    auto again = store.create(key("app", "a"), action("a", "mysql"));
+    BOOST_REQUIRE(again.isOk());
+    BOOST_TEST(again->uid != created.uid);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_writers_are_all_acknowledged_with_revisions_without_holes) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    std::vector<std::thread> writers;
+    std::mutex mutex;
+    std::set<Revision> revisions;
+    for (int t = 0; t < 16; ++t) {
+        writers.emplace_back([&, t] {
+            for (int i = 0; i < 20; ++i) {
+                auto name = "w" + std::to_string(t) + "-" + std::to_string(i);
+                auto created = store.create(key("app", name), action(name, "mysql"));
+                BOOST_REQUIRE(created.isOk());
+                std::lock_guard lock(mutex);
+                revisions.insert(created->revision);
+            }
+        });
+    }
+    for (auto& writer : writers) {
+        writer.join();
+    }
+    BOOST_TEST(revisions.size() == 320u);
+    BOOST_TEST(*revisions.begin() == 1u);
+    BOOST_TEST(*revisions.rbegin() == 320u);
+    BOOST_TEST(store.currentRevision() == 320u);
+}
+
+BOOST_AUTO_TEST_CASE(a_full_write_queue_is_overloaded) {
+    StoreOptions options;
+    options.writeQueue = 0;
+    StoreFixture fixture(options);
+    auto result = fixture.store().create(key("app", "a"), action("a", "mysql"));
+    BOOST_TEST((result.status().code() == StatusCode::kOverloaded));
+    BOOST_TEST(result.status().message().find("write queue is full") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
