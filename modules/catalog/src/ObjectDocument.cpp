@@ -135,6 +135,21 @@ std::map<std::string, std::string> ObjectDocument::labelsOf(std::string_view jso
     return labels;
 }
 
+std::string ObjectDocument::withRevision(std::string_view json, Revision revision) {
+    rapidjson::Document document;
+    document.Parse(json.data(), json.size());
+    if (!document.IsObject() || !document.HasMember("metadata") ||
+        !document["metadata"].IsObject()) {
+        return std::string(json);  // stored by this store, so never the case
+    }
+    setString(document["metadata"], "resourceVersion", std::to_string(revision),
+              document.GetAllocator());
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    document.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string ObjectDocument::complete(const std::string& uid, std::int64_t createdAt,
                                      Revision revision) {
     auto& allocator = document_.GetAllocator();

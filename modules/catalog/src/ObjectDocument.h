@@ -25,6 +25,10 @@ public:
     // The labels of a stored object's JSON (for watch replay).
     static std::map<std::string, std::string> labelsOf(std::string_view json);
 
+    // A stored object's JSON with metadata.resourceVersion set to
+    // `revision`: how a deleted object goes out in its DELETED event.
+    static std::string withRevision(std::string_view json, Revision revision);
+
     const std::map<std::string, std::string>& labels() const { return labels_; }
     const std::optional<std::string>& state() const { return state_; }
     const std::optional<std::int64_t>& expiresAt() const { return expiresAt_; }

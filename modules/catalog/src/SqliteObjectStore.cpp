@@ -302,7 +302,11 @@ Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
         auto labels = ObjectDocument::labelsOf(object.json);
         db.statement("DELETE FROM objects WHERE id = ?1").bind(1, id).step();
         db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
-        appendChange(db, context.takeRevision(), kDeleted, key, object.json);
+        // The deletion is a change like any other: it has its revision, and
+        // watchers resume after it.
+        object.revision = context.takeRevision();
+        object.json = ObjectDocument::withRevision(object.json, object.revision);
+        appendChange(db, object.revision, kDeleted, key, object.json);
         context.publish({{WatchEvent::Type::kDeleted, object}, std::move(labels)});
         return object;
     });

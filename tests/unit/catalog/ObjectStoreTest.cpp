@@ -100,7 +100,10 @@ BOOST_AUTO_TEST_CASE(delete_honours_preconditions_and_returns_the_object) {
                 StatusCode::kConflict));
     auto removed = store.remove(key("app", "a"), {created.uid, created.revision});
     BOOST_REQUIRE(removed.isOk());
-    BOOST_TEST(removed->json == created.json);
+    BOOST_TEST(removed->uid == created.uid);
+    BOOST_TEST(removed->revision == store.currentRevision());
+    BOOST_TEST(removed->json.find("\"resourceVersion\":\"" + std::to_string(removed->revision) +
+                                  "\"") != std::string::npos);
     BOOST_TEST((store.get(key("app", "a")).status().code() == StatusCode::kNotFound));
     BOOST_TEST((store.remove(key("app", "a"), {}).status().code() == StatusCode::kNotFound));
     // The name can be used again, by a new object.

@@ -66,7 +66,7 @@ struct ListPage {
 struct WatchEvent {
     enum class Type { kAdded, kModified, kDeleted };
     Type type;
-    StoredObject object;  // for kDeleted, the object as it was
+    StoredObject object;  // for kDeleted, the object as it was, at the deletion's revision
 };
 
 struct WatchOptions {
@@ -114,8 +114,9 @@ public:
     virtual Result<StoredObject> update(const ObjectKey& key, const std::string& json,
                                         Revision expected) = 0;
 
-    // Deletes the object and returns it as it was. Conflict when a
-    // precondition does not hold, NotFound when absent.
+    // Deletes the object and returns it as it was, with the deletion's
+    // revision as its resourceVersion. Conflict when a precondition does not
+    // hold, NotFound when absent.
     virtual Result<StoredObject> remove(const ObjectKey& key,
                                         const Preconditions& preconditions) = 0;
 

@@ -1,0 +1,123 @@
+#include "StoreFixture.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
+using namespace kiod::catalog;
+using namespace kiod::catalog::test;
+using kiod::StatusCode;
+using std::chrono::milliseconds;
+using Type = WatchEvent::Type;
+
+namespace {
+
+ObjectKey key(const std::string& ns, const std::string& name) {
+    return {kBackupActions, ns, name};
+}
+
+// The next event, which must come within five seconds.
+WatchEvent nextEvent(Watch& watch) {
+    auto event = watch.next(milliseconds(5000));
+    BOOST_REQUIRE_MESSAGE(event.isOk(), event.status().message());
+    BOOST_REQUIRE_MESSAGE(event->has_value(), "no event within 5 s");
+    return std::move(*event.value());
+}
+
+std::unique_ptr<Watch> watchFrom(ObjectStore& store, WatchOptions options) {
+    options.resource = kBackupActions;
+    auto watch = store.watch(options);
+    BOOST_REQUIRE_MESSAGE(watch.isOk(), watch.status().message());
+    return std::move(watch).value();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(watch)
+
+BOOST_AUTO_TEST_CASE(replays_the_log_then_streams_live_changes_in_order_without_gaps) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    BOOST_REQUIRE(store.create(key("app", "a"), action("a", "mysql")).isOk());
+    BOOST_REQUIRE(store.create(key("app", "b"), action("b", "mysql")).isOk());
+    auto watch = watchFrom(store, {});  // from revision 0: everything in the log
+
+    std::thread writer([&] {
+        BOOST_REQUIRE(store.update(key("app", "a"), action("a", "mysql", "Running"), 0).isOk());
+        BOOST_REQUIRE(store.remove(key("app", "b"), {}).isOk());
+        BOOST_REQUIRE(store.create(key("app", "c"), action("c", "mysql")).isOk());
+    });
+    std::vector<std::pair<Type, std::string>> seen;
+    Revision last = 0;
+    for (int i = 0; i < 5; ++i) {
+        auto event = nextEvent(*watch);
+        BOOST_TEST(event.object.revision == last + 1);  // no gap, no reordering
+        last = event.object.revision;
+        seen.emplace_back(event.type, event.object.key.name);
+    }
+    writer.join();
+    std::vector<std::pair<Type, std::string>> expected = {{Type::kAdded, "a"},
+                                                          {Type::kAdded, "b"},
+                                                          {Type::kModified, "a"},
+                                                          {Type::kDeleted, "b"},
+                                                          {Type::kAdded, "c"}};
+    BOOST_TEST((seen == expected));
+    auto idle = watch->next(milliseconds(10));
+    BOOST_TEST((idle.isOk() && !idle->has_value()));
+}
+
+BOOST_AUTO_TEST_CASE(watch_after_a_revision_sees_only_later_changes_that_match) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    auto first = store.create(key("app", "a"), action("a", "mysql")).value();
+    auto watch = watchFrom(
+        store,
+        {.ns = "app", .labelSelector = "k10.kasten.io/appName=mysql", .after = first.revision});
+    BOOST_REQUIRE(
+        store.create(key("other", "x"), action("x", "mysql")).isOk());  // another namespace
+    BOOST_REQUIRE(store.create(key("app", "p"), action("p", "postgres")).isOk());  // another app
+    BOOST_REQUIRE(store.create(key("app", "b"), action("b", "mysql")).isOk());
+    auto event = nextEvent(*watch);
+    BOOST_TEST(event.object.key.name == "b");
+    BOOST_TEST((event.type == Type::kAdded));
+}
+
+BOOST_AUTO_TEST_CASE(watch_from_a_compacted_revision_is_expired) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    for (const auto* name : {"a", "b", "c"}) {
+        BOOST_REQUIRE(store.create(key("app", name), action(name, "mysql")).isOk());
+    }
+    BOOST_REQUIRE(fixture.impl->compactChangeLog(2).isOk());
+    auto old = store.watch({.resource = kBackupActions, .after = 1});
+    BOOST_TEST((old.status().code() == StatusCode::kExpired));
+    auto recent = watchFrom(store, {.after = 2});
+    BOOST_TEST(nextEvent(*recent).object.key.name == "c");
+}
+
+BOOST_AUTO_TEST_CASE(a_watcher_that_falls_behind_is_dropped_and_the_writer_goes_on) {
+    StoreOptions options;
+    options.watchBacklog = 2;
+    StoreFixture fixture(options);
+    auto& store = fixture.store();
+    auto slow = watchFrom(store, {.after = 0});
+    for (int i = 0; i < 5; ++i) {
+        auto name = "n" + std::to_string(i);
+        BOOST_REQUIRE(store.create(key("app", name), action(name, "mysql")).isOk());
+    }
+    auto result = slow->next(milliseconds(1000));
+    BOOST_TEST((result.status().code() == StatusCode::kExpired));
+    BOOST_TEST(result.status().message().find("fell too far behind") != std::string::npos);
+    BOOST_TEST(store.currentRevision() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_watch_leaves_the_hub) {
+    StoreFixture fixture;
+    {
+        auto watch = watchFrom(fixture.store(), {});
+        BOOST_TEST(fixture.impl->watchers() == 1u);
+    }
+    BOOST_TEST(fixture.impl->watchers() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
