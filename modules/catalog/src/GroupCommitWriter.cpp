@@ -131,6 +131,7 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
         }
         db_->exec("COMMIT");
         committed_ = next - 1;
+        failing_ = false;
     } catch (const SqliteError& e) {
         // The transaction as a whole failed (the disk is full, or failing):
         // nothing of it was committed, so every write in it failed.
@@ -142,6 +143,7 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
         Poco::Logger::get("kiod.catalog")
             .error("commit of %z writes failed: %s", batch.size(), std::string(e.what()));
         results.assign(batch.size(), statusFor(e));
+        failing_ = true;
         changes.clear();
     }
     auto elapsed = std::chrono::steady_clock::now() - started;

@@ -5,6 +5,7 @@
 #include <kiod/Status.h>
 #include <kiod/catalog/ObjectStore.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -65,6 +66,8 @@ public:
     Result<StoredObject> submit(Write write);
 
     std::size_t queueDepth() const;
+    // Whether the last batch failed to commit; cleared by the next success.
+    bool failing() const { return failing_.load(); }
 
     // Finishes what is queued, then ends the thread; later submits answer
     // Unavailable.
@@ -89,6 +92,7 @@ private:
     std::condition_variable queued_;
     std::deque<std::unique_ptr<Pending>> queue_;
     bool stopping_ = false;
+    std::atomic<bool> failing_{false};
     std::thread thread_;
 };
 

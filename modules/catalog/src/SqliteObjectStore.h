@@ -44,6 +44,8 @@ public:
     Revision compactedRevision() const { return compacted_.load(); }
 
     std::size_t writeQueueDepth() const { return writer_->queueDepth(); }
+    // Whether the last batch failed to commit (a full or failing disk).
+    bool writesFailing() const { return writer_->failing(); }
     std::size_t watchers() const { return hub_.watchers(); }
 
     // Finishes queued writes and stops the writer; reads keep working.

@@ -1,0 +1,117 @@
+#include "CatalogBackup.h"
+
+#include "SqliteConnection.h"
+
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Logger.h>
+#include <Poco/Timestamp.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+namespace kiod::catalog {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kPrefix = "model-store-";
+
+std::string sha256Of(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                    EVP_MD_CTX_free);
+    EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
+    std::vector<char> buffer(1 << 20);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+        EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context.get(), digest, &length);
+    static const char* kHex = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 15];
+    }
+    return hex;
+}
+
+}  // namespace
+
+CatalogBackup::CatalogBackup(std::string catalogPath, std::string dir, int keep)
+    : catalogPath_(std::move(catalogPath)), dir_(std::move(dir)), keep_(keep) {}
+
+Result<BackupInfo> CatalogBackup::run() {
+    std::lock_guard running(running_);
+    auto started = std::chrono::steady_clock::now();
+    auto now = Poco::Timestamp();
+    std::string name = kPrefix + Poco::DateTimeFormatter::format(now, "%Y%m%dT%H%M%S%iZ") + ".db";
+    std::string file = (fs::path(dir_) / name).string();
+    std::string partial = file + ".partial";
+    auto& log = Poco::Logger::get("kiod.catalog");
+    try {
+        fs::create_directories(dir_);
+        fs::remove(partial);
+        log.information("backup of %s to %s started", catalogPath_, file);
+        {
+            SqliteConnection source(catalogPath_, SqliteConnection::Mode::kReadOnly);
+            source.statement("VACUUM INTO ?1").bind(1, partial).step();
+        }
+        {
+            SqliteConnection copy(partial, SqliteConnection::Mode::kReadOnly);
+            auto check = copy.queryText("PRAGMA quick_check");
+            if (check != "ok") {
+                fs::remove(partial);
+                return Status::unavailable("the backup copy failed quick_check: " + check);
+            }
+        }
+        BackupInfo info;
+        info.file = file;
+        info.bytes = fs::file_size(partial);
+        info.sha256 = sha256Of(partial);
+        fs::rename(partial, file);
+        std::ofstream(file + ".sha256") << info.sha256 << "  " << name << "\n";
+        info.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        info.finishedAt = now.epochTime();
+        prune();
+        log.information("backup %s done: %Lu bytes in %.1fs, sha256 %s", file,
+                        static_cast<Poco::UInt64>(info.bytes), info.seconds, info.sha256);
+        std::lock_guard lock(lastMutex_);
+        last_ = info;
+        return info;
+    } catch (const std::exception& e) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+        log.error("backup to %s failed: %s", file, std::string(e.what()));
+        return Status::unavailable("backup to " + file + " failed: " + e.what());
+    }
+}
+
+BackupInfo CatalogBackup::last() const {
+    std::lock_guard lock(lastMutex_);
+    return last_;
+}
+
+void CatalogBackup::prune() const {
+    std::vector<fs::path> backups;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        auto name = entry.path().filename().string();
+        if (name.starts_with(kPrefix) && name.ends_with(".db")) {
+            backups.push_back(entry.path());
+        }
+    }
+    // Names sort by time.
+    std::sort(backups.begin(), backups.end());
+    for (std::size_t i = 0; i + static_cast<std::size_t>(keep_) < backups.size(); ++i) {
+        fs::remove(backups[i]);
+        fs::remove(backups[i].string() + ".sha256");
+    }
+}
+
+}  // namespace kiod::catalog
