@@ -105,9 +105,9 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
     results.reserve(batch.size());
     auto started = std::chrono::steady_clock::now();
     try {
-        db_->exec("BEGIN IMMEDIATE");
+        db_->statement("BEGIN IMMEDIATE").step();
         for (auto& pending : batch) {
-            db_->exec("SAVEPOINT write");
+            db_->statement("SAVEPOINT write").step();
             Revision mark = next;
             WriteContext context(*db_, next);
             Result<StoredObject> result = Status::internal("write did not run");
@@ -119,17 +119,18 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
                 result = Status::internal(e.what());
             }
             if (result.isOk()) {
-                db_->exec("RELEASE write");
+                db_->statement("RELEASE write").step();
                 for (auto& change : context.changes_) {
                     changes.push_back(std::move(change));
                 }
             } else {
-                db_->exec("ROLLBACK TO write; RELEASE write");
+                db_->statement("ROLLBACK TO write").step();
+                db_->statement("RELEASE write").step();
                 next = mark;
             }
             results.push_back(std::move(result));
         }
-        db_->exec("COMMIT");
+        db_->statement("COMMIT").step();
         committed_ = next - 1;
         failing_ = false;
     } catch (const SqliteError& e) {

@@ -31,7 +31,8 @@ public:
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
 
-    // Parameters are numbered from 1, as in SQL (?1, ?2...). Text is copied.
+    // Parameters are numbered from 1, as in SQL (?1, ?2...). Bound text is
+    // not copied: it must stay alive until the statement is reset.
     SqliteStatement& bind(int index, std::int64_t value);
     SqliteStatement& bind(int index, std::string_view value);
     SqliteStatement& bindNull(int index);
