@@ -12,6 +12,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <ctime>
 #include <filesystem>
 
 namespace kiod::catalog {
@@ -24,6 +25,8 @@ void CatalogModule::configure(ConfigSection& section) {
     settings_.store.synchronousFull =
         section.getChoice("synchronous", "full", {"full", "normal"}) == "full";
     settings_.store.readers = section.getInt("readers", settings_.store.readers, 1, 256);
+    settings_.store.mmapBytes =
+        static_cast<std::int64_t>(section.getInt("mmap_mib", 2047, 0, 2047)) * 1024 * 1024;
     settings_.store.writeQueue = static_cast<std::size_t>(
         section.getInt("write_queue", static_cast<int>(settings_.store.writeQueue), 1, 1'000'000));
     settings_.store.watchBacklog = static_cast<std::size_t>(section.getInt(
@@ -43,6 +46,19 @@ void CatalogModule::configure(ConfigSection& section) {
     settings_.backupInterval = section.getDuration("backup.interval", milliseconds(0),
                                                    milliseconds(0), std::chrono::hours(24 * 365));
     settings_.backupKeep = section.getInt("backup.keep", settings_.backupKeep, 1, 10'000);
+    auto& retention = settings_.retention;
+    retention.finishedActions =
+        section.getInt("retention.finished_actions", retention.finishedActions, 0, 100'000'000);
+    retention.finishedStates =
+        section.getList("retention.finished_states", retention.finishedStates);
+    retention.actionResources = section.getList(
+        "retention.resources",
+        {"backupactions.actions.kio.kasten.io", "restoreactions.actions.kio.kasten.io",
+         "batchrestoreactions.actions.kio.kasten.io", "exportactions.actions.kio.kasten.io",
+         "importactions.actions.kio.kasten.io", "runactions.actions.kio.kasten.io",
+         "validateactions.actions.kio.kasten.io", "reportactions.actions.kio.kasten.io",
+         "backupclusteractions.actions.kio.kasten.io",
+         "restoreclusteractions.actions.kio.kasten.io", "retireactions.actions.kio.kasten.io"});
 }
 
 void CatalogModule::initialize(ModuleContext& context) {
@@ -75,6 +91,7 @@ void CatalogModule::initialize(ModuleContext& context) {
         };
     }
     store_ = std::make_shared<SqliteObjectStore>(settings_.store, onBatch);
+    retention_ = std::make_unique<Retention>(*store_, settings_.retention);
     if (registry) {
         metrics_->observe(*store_);
         registry->addCollectable(metrics_);
@@ -139,6 +156,8 @@ void CatalogModule::maintain() {
     while (!wake_.wait_for(lock, settings_.maintenanceInterval, [&] { return stopping_; })) {
         lock.unlock();
         compact();
+        retain();
+        vacuum();
         if (settings_.backupInterval.count() > 0 &&
             std::chrono::steady_clock::now() >= nextBackup_) {
             nextBackup_ = std::chrono::steady_clock::now() + settings_.backupInterval;
@@ -146,6 +165,19 @@ void CatalogModule::maintain() {
         }
         lock.lock();
     }
+}
+
+void CatalogModule::retain() {
+    auto removed = retention_->run(static_cast<std::int64_t>(std::time(nullptr)));
+    if (removed > 0) {
+        Poco::Logger::get("kiod.catalog").information("retention removed %z objects", removed);
+    }
+}
+
+// auto_vacuum is incremental: free pages stay in the file until handed
+// back, a few thousand at a time so that the writer is never held long.
+void CatalogModule::vacuum() {
+    store_->releaseFreePages(4096);
 }
 
 void CatalogModule::compact() {

@@ -2,6 +2,7 @@
 
 #include "CatalogBackup.h"
 #include "CatalogMetrics.h"
+#include "Retention.h"
 #include "SqliteObjectStore.h"
 
 #include <kiod/Module.h>
@@ -28,6 +29,7 @@ struct CatalogSettings {
     std::string backupDir;                        // default data_dir/catalog/backups
     std::chrono::milliseconds backupInterval{0};  // 0: no scheduled backups
     int backupKeep = 7;
+    RetentionSettings retention;
 };
 
 // The durable store: opens (creating or migrating) the catalog file, serves
@@ -45,11 +47,14 @@ public:
 private:
     void maintain();
     void compact();
+    void retain();
+    void vacuum();
 
     CatalogSettings settings_;
     std::shared_ptr<SqliteObjectStore> store_;
     std::unique_ptr<CatalogBackup> backup_;
     std::shared_ptr<CatalogMetrics> metrics_;
+    std::unique_ptr<Retention> retention_;
 
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -22,14 +22,31 @@ ListQuery ListQuery::build(const ListOptions& options, const LabelSelector& sele
         }
     }
 
+    bool newestFirst = options.order == ListOptions::Order::kNewestFirst;
+    // By name within a namespace, the unique (resource, namespace, name)
+    // index yields the page in order; a label equality across namespaces
+    // would have to sort every match, so there it only filters.
+    if (driver && !newestFirst && !options.ns.empty()) {
+        driver = nullptr;
+    }
+
     std::ostringstream sql;
     sql << "SELECT o.id, o.namespace, o.name, o.uid, o.revision, o.json FROM ";
     if (driver) {
-        sql << "labels l JOIN objects o ON o.id = l.object_id WHERE l.key = "
+        // CROSS JOIN keeps labels the outer loop: its primary key (key,
+        // value, object_id) is the index range, newest first. Left to
+        // itself the planner walks every object of the resource instead.
+        sql << "labels l CROSS JOIN objects o ON o.id = l.object_id WHERE l.key = "
             << parameter(driver->key) << " AND l.value = " << parameter(driver->values.front())
             << " AND ";
-    } else {
+    } else if (newestFirst || !options.state.empty() ||
+               (!options.name.empty() && options.ns.empty())) {
+        // objects_by_state or objects_by_bare_name fit better than any order.
         sql << "objects o WHERE ";
+    } else {
+        // Not objects_by_namespace, which the id condition below tempts the
+        // planner into, and which would sort the whole namespace.
+        sql << "objects o INDEXED BY objects_by_name WHERE ";
     }
     // Objects created after the list's revision stay out of its later pages.
     sql << "o.resource = " << parameter(options.resource) << " AND o.id <= ?1";
@@ -60,7 +77,6 @@ ListQuery ListQuery::build(const ListOptions& options, const LabelSelector& sele
         }
         sql << ")";
     }
-    bool newestFirst = options.order == ListOptions::Order::kNewestFirst;
     if (from) {
         if (newestFirst) {
             sql << " AND o.id < " << from->id;
@@ -69,7 +85,11 @@ ListQuery ListQuery::build(const ListOptions& options, const LabelSelector& sele
                 << parameter(from->name) << ")";
         }
     }
-    sql << (newestFirst ? " ORDER BY o.id DESC" : " ORDER BY o.namespace, o.name");
+    if (driver) {
+        sql << (newestFirst ? " ORDER BY l.object_id DESC" : " ORDER BY o.namespace, o.name");
+    } else {
+        sql << (newestFirst ? " ORDER BY o.id DESC" : " ORDER BY o.namespace, o.name");
+    }
     if (options.limit > 0) {
         sql << " LIMIT " << options.limit + 1;  // one more tells whether a next page exists
     }

@@ -3,6 +3,7 @@
 #include "SqliteConnection.h"
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -14,7 +15,8 @@ namespace kiod::catalog {
 // writer for it.
 class ReaderPool {
 public:
-    ReaderPool(const std::string& path, int size);
+    // `mmapBytes`: how much of the file each reader maps (0: none).
+    ReaderPool(const std::string& path, int size, std::int64_t mmapBytes);
 
     class Lease {
     public:

@@ -6,6 +6,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace kiod::catalog {
@@ -152,7 +153,7 @@ Revision SqliteObjectStore::lastCommitted(const std::string& path) {
 
 SqliteObjectStore::SqliteObjectStore(const StoreOptions& options,
                                      GroupCommitWriter::OnBatch onBatch)
-    : readers_(std::make_unique<ReaderPool>(options.path, options.readers)),
+    : readers_(std::make_unique<ReaderPool>(options.path, options.readers, options.mmapBytes)),
       hub_(lastCommitted(options.path)),
       watchBacklog_(options.watchBacklog) {
     auto db = std::make_unique<SqliteConnection>(options.path, SqliteConnection::Mode::kReadWrite);
@@ -456,6 +457,64 @@ Status SqliteObjectStore::compactChangeLog(Revision upTo) {
         compacted_ = upTo;
     }
     return result.status();
+}
+
+}  // namespace kiod::catalog
+
+namespace kiod::catalog {
+
+std::vector<ObjectKey> SqliteObjectStore::expiredObjects(std::int64_t now, std::size_t limit) {
+    auto reader = readers_->acquire();
+    auto& query = reader->statement(
+        "SELECT resource, namespace, name FROM objects WHERE expires_at <= ?1 ORDER BY expires_at "
+        "LIMIT ?2");
+    query.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<ObjectKey> keys;
+    while (query.step()) {
+        keys.push_back(
+            {std::string(query.text(0)), std::string(query.text(1)), std::string(query.text(2))});
+    }
+    query.reset();
+    return keys;
+}
+
+std::vector<ObjectKey> SqliteObjectStore::objectsBeyond(const std::string& resource,
+                                                        const std::vector<std::string>& states,
+                                                        std::size_t keep, std::size_t limit) {
+    std::string in;
+    for (std::size_t i = 0; i < states.size(); ++i) {
+        in += (i ? ", ?" : "?") + std::to_string(i + 4);
+    }
+    // Reads the index ranges of these states only; retention keeps them
+    // near `keep` entries, so this stays small.
+    auto reader = readers_->acquire();
+    auto& query =
+        reader->statement("SELECT namespace, name FROM objects WHERE resource = ?1 AND state IN (" +
+                          in + ") ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+    query.bind(1, resource)
+        .bind(2, static_cast<std::int64_t>(limit))
+        .bind(3, static_cast<std::int64_t>(keep));
+    for (std::size_t i = 0; i < states.size(); ++i) {
+        query.bind(static_cast<int>(i + 4), states[i]);
+    }
+    std::vector<ObjectKey> keys;
+    while (query.step()) {
+        keys.push_back({resource, std::string(query.text(0)), std::string(query.text(1))});
+    }
+    query.reset();
+    // Oldest first, so that an interrupted run removed the oldest.
+    std::reverse(keys.begin(), keys.end());
+    return keys;
+}
+
+std::int64_t SqliteObjectStore::releaseFreePages(int pages) {
+    auto result = writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+        auto& db = context.db();
+        db.exec("PRAGMA incremental_vacuum(" + std::to_string(pages) + ")");
+        return StoredObject{};
+    });
+    auto reader = readers_->acquire();
+    return result.isOk() ? reader->queryInteger("PRAGMA freelist_count") : -1;
 }
 
 }  // namespace kiod::catalog

@@ -16,6 +16,7 @@ struct StoreOptions {
     std::string path;
     bool synchronousFull = true;  // else NORMAL: the last commits may be lost on power loss
     int readers = 4;
+    std::int64_t mmapBytes = 2147418112;  // of the file each reader maps; SQLite's maximum
     std::size_t writeQueue = 10'000;
     std::size_t watchBacklog = 10'000;  // events a watcher may lag by before it is dropped
 };
@@ -50,6 +51,20 @@ public:
 
     // Finishes queued writes and stops the writer; reads keep working.
     void stop();
+
+    // Objects whose spec.expiresAt is at or before `now` (Unix seconds),
+    // soonest first, at most `limit`.
+    std::vector<ObjectKey> expiredObjects(std::int64_t now, std::size_t limit);
+
+    // Objects of `resource` in one of `states` beyond the newest `keep` of
+    // them: the newest `limit` of that surplus, oldest first.
+    std::vector<ObjectKey> objectsBeyond(const std::string& resource,
+                                         const std::vector<std::string>& states, std::size_t keep,
+                                         std::size_t limit);
+
+    // Returns up to `pages` free pages to the file system (auto_vacuum is
+    // incremental); the number of free pages left.
+    std::int64_t releaseFreePages(int pages);
 
     // Changes after `after` up to `until`, at most `limit`, oldest first (for
     // watch replay).
