@@ -18,6 +18,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace kiod::catalog;
@@ -36,11 +37,11 @@ std::string nameOf(long i) {
 }
 
 // A BackupAction of about 1 KB with the labels a backup platform sets.
-std::string objectJson(long i) {
+std::string objectJson(long i, const std::string& name) {
     auto ns = nsOf(i);
     std::string json =
         R"({"apiVersion":"actions.kio.kasten.io/v1alpha1","kind":"BackupAction","metadata":{"name":")" +
-        nameOf(i) + R"(","namespace":")" + ns + R"(","labels":{"k10.kasten.io/appName":")" + ns +
+        name + R"(","namespace":")" + ns + R"(","labels":{"k10.kasten.io/appName":")" + ns +
         R"(","k10.kasten.io/appNamespace":")" + ns + R"(","k10.kasten.io/policyName":"policy-)" +
         std::to_string(i % 7) + R"(","k10.kasten.io/runActionName":"run-)" +
         std::to_string(i / 50) +
@@ -112,7 +113,8 @@ int load(const std::string& dir, long count) {
     for (int t = 0; t < 64; ++t) {
         writers.emplace_back([&] {
             for (long i; (i = next.fetch_add(1)) < count;) {
-                auto created = store.create({kResource, nsOf(i), nameOf(i)}, objectJson(i));
+                auto created =
+                    store.create({kResource, nsOf(i), nameOf(i)}, objectJson(i, nameOf(i)));
                 if (!created.isOk()) {
                     std::fprintf(stderr, "load: %s\n", created.status().message().c_str());
                     std::exit(1);
@@ -131,9 +133,14 @@ int measure(const std::string& dir, long count) {
     SqliteObjectStore store({.path = catalogPath(dir), .writeQueue = 100'000});
     std::mt19937_64 random(42);
     std::atomic<long> fresh{count};
+    // Names of this run's own, so that measure can run again on one load.
+    auto run = std::to_string(getpid());
     auto writeOne = [&](int, long) {
         long i = fresh.fetch_add(1);
-        if (!store.create({kResource, nsOf(i), nameOf(i)}, objectJson(i)).isOk()) {
+        auto name = nameOf(i) + "-" + run;
+        auto created = store.create({kResource, nsOf(i), name}, objectJson(i, name));
+        if (!created.isOk()) {
+            std::fprintf(stderr, "write: %s\n", created.status().message().c_str());
             std::exit(1);
         }
     };
@@ -209,7 +216,7 @@ int raw(const std::string& dir, long count) {
     auto insert = [&](long i) {
         db.statement("INSERT INTO kv(key, json) VALUES(?1, ?2)")
             .bind(1, nsOf(i) + "/" + nameOf(i))
-            .bind(2, objectJson(i))
+            .bind(2, objectJson(i, nameOf(i)))
             .step();
     };
     auto started = Clock::now();

@@ -22,4 +22,4 @@ echo "# catalog bench, $count objects, $(nproc) CPUs, $(df -h "$dir" | awk 'NR==
 # (the page cache aside).
 "$bench" startup "$dir"
 echo "catalog_file_mib $(( $(stat -c %s "$dir/model-store.db") / 1048576 ))"
-"$bench" raw "$dir" "$(( count < 200000 ? count : 200000 ))"
+"$bench" raw "$dir" "$count"
