@@ -87,6 +87,8 @@ BOOST_AUTO_TEST_CASE(a_catalog_newer_than_kiod_stops_start_up) {
         kiod.signal(SIGTERM);
         BOOST_REQUIRE(kiod.waitExit(std::chrono::seconds(10)) == 0);
     }
+    // A clean stop checkpoints the WAL into the file and removes it.
+    BOOST_TEST(!fs::exists(dir.file("var/catalog/model-store.db-wal")));
     sqlite3* db = nullptr;
     sqlite3_open(dir.file("var/catalog/model-store.db").c_str(), &db);
     sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'SCHEMAVERSION'", nullptr, nullptr,

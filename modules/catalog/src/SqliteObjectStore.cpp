@@ -180,6 +180,11 @@ SqliteObjectStore::SqliteObjectStore(const StoreOptions& options,
 
 SqliteObjectStore::~SqliteObjectStore() {
     stop();
+    // Readers close before the writer: only the last connection to close
+    // checkpoints the WAL and removes -wal and -shm, and only a read-write
+    // one can.
+    readers_.reset();
+    writer_.reset();
 }
 
 void SqliteObjectStore::stop() {
