@@ -59,7 +59,8 @@ BOOST_AUTO_TEST_CASE(another_process_can_read_the_catalog_while_kiod_runs) {
     TempDir dir;
     KiodProcess kiod(dir, catalogConfig(dir));
     auto path = dir.file("var/catalog/model-store.db");
-    BOOST_TEST(queryReadOnly(path, "SELECT value FROM meta WHERE key = 'SCHEMAVERSION'") == "1");
+    BOOST_TEST(
+        std::stoi(queryReadOnly(path, "SELECT value FROM meta WHERE key = 'SCHEMAVERSION'")) >= 1);
     BOOST_TEST(queryReadOnly(path, "SELECT count(*) FROM objects") == "0");
     BOOST_TEST(queryReadOnly(path, "PRAGMA journal_mode") == "wal");
     BOOST_TEST(get(kiod.url("api"), "/readyz/catalog").body == "ok");  // and kiod is none the worse
@@ -74,7 +75,9 @@ BOOST_AUTO_TEST_CASE(backup_endpoint_writes_a_checked_copy_with_its_checksum) {
     auto file = response.body.substr(at, response.body.find('"', at) - at);
     BOOST_TEST(fs::path(file).parent_path() == fs::path(dir.file("var/catalog/backups")));
     BOOST_TEST(queryReadOnly(file, "PRAGMA integrity_check") == "ok");
-    BOOST_TEST(queryReadOnly(file, "SELECT value FROM meta WHERE key = 'SCHEMAVERSION'") == "1");
+    BOOST_TEST(queryReadOnly(file, "SELECT value FROM meta WHERE key = 'SCHEMAVERSION'") ==
+               queryReadOnly(dir.file("var/catalog/model-store.db"),
+                             "SELECT value FROM meta WHERE key = 'SCHEMAVERSION'"));
     BOOST_TEST(fs::exists(file + ".sha256"));
     auto metrics = get(kiod.url("metrics"), "/metrics").body;
     BOOST_TEST(metrics.find("\nkiod_catalog_last_backup_bytes 0\n") == std::string::npos, metrics);
@@ -97,9 +100,9 @@ BOOST_AUTO_TEST_CASE(a_catalog_newer_than_kiod_stops_start_up) {
     dir.write("kiod.ini", catalogConfig(dir));
     auto result = runKiod({"--config", dir.file("kiod.ini")});
     BOOST_TEST(result.exitCode != 0);
-    BOOST_TEST(result.err.find("has schema version 99, newer than this kiod knows (1)") !=
-                   std::string::npos,
-               result.err);
+    BOOST_TEST(
+        result.err.find("has schema version 99, newer than this kiod knows") != std::string::npos,
+        result.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

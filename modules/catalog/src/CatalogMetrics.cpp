@@ -68,7 +68,20 @@ std::vector<prometheus::MetricFamily> CatalogMetrics::Collect() const {
     families.push_back(gauge("kiod_catalog_file_bytes",
                              "Size of the catalog's database file, in bytes.",
                              noFile ? 0.0 : static_cast<double>(fileBytes)));
-    if (const auto* store = store_.load()) {
+    if (auto* store = store_.load()) {
+        prometheus::MetricFamily actions{
+            "catalog_actions_count", "Number of actions", prometheus::MetricType::Gauge, {}};
+        for (const auto& row : store->actionCounts()) {
+            prometheus::ClientMetric metric;
+            metric.label = {{"liveness", row.liveness},
+                            {"namespace", row.action.ns},
+                            {"policy", row.action.policy},
+                            {"status", row.action.status},
+                            {"type", row.action.type}};
+            metric.gauge.value = static_cast<double>(row.count);
+            actions.metric.push_back(std::move(metric));
+        }
+        families.push_back(std::move(actions));
         families.push_back(gauge("kiod_catalog_write_queue_depth",
                                  "Writes waiting for the catalog's writer.",
                                  static_cast<double>(store->writeQueueDepth())));

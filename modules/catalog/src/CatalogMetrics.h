@@ -26,7 +26,7 @@ public:
 
     // The store to report on; made after the metrics, since its writer
     // reports every batch here from the first commit on.
-    void observe(const SqliteObjectStore& store) { store_ = &store; }
+    void observe(SqliteObjectStore& store) { store_ = &store; }
 
     // GroupCommitWriter's OnBatch.
     void batchCommitted(std::size_t writes, std::chrono::nanoseconds commit);
@@ -35,7 +35,7 @@ public:
 
 private:
     std::string catalogPath_;
-    std::atomic<const SqliteObjectStore*> store_{nullptr};
+    std::atomic<SqliteObjectStore*> store_{nullptr};
     const CatalogBackup& backup_;
     prometheus::Histogram& batchSize_;
     prometheus::Histogram& commitSeconds_;

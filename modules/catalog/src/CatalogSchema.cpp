@@ -60,6 +60,27 @@ CREATE TABLE wrapped_keys(
 ) STRICT;
 CREATE INDEX wrapped_keys_by_version ON wrapped_keys(key_version);
 )sql"},
+        {2, "action counts for catalog_actions_count",
+         R"sql(
+-- Actions per type, status, namespace, policy and liveness, kept up to date
+-- by every write so that the metric never needs a scan of objects.
+CREATE TABLE action_counts(
+    type TEXT NOT NULL,               -- backup, restore, export, import, run, ...
+    status TEXT NOT NULL,             -- status.state, lower case
+    namespace TEXT NOT NULL,
+    policy TEXT NOT NULL,             -- the k10.kasten.io/policyName label
+    liveness TEXT NOT NULL,           -- live, or retired once deleted
+    count INTEGER NOT NULL,
+    PRIMARY KEY(type, status, namespace, policy, liveness)
+) STRICT, WITHOUT ROWID;
+-- The one scan, once: the actions already in the catalog.
+INSERT INTO action_counts
+SELECT substr(o.resource, 1, instr(o.resource, 'actions.actions.kio.kasten.io') - 1),
+       lower(coalesce(o.state, '')), o.namespace, coalesce(l.value, ''), 'live', count(*)
+FROM objects o LEFT JOIN labels l ON l.object_id = o.id AND l.key = 'k10.kasten.io/policyName'
+WHERE o.resource LIKE '%actions.actions.kio.kasten.io'
+GROUP BY 1, 2, 3, 4;
+)sql"},
     };
     return kMigrations;
 }

@@ -1,5 +1,6 @@
 #include "SqliteObjectStore.h"
 
+#include "ActionCounts.h"
 #include "ContinueToken.h"
 #include "ListQuery.h"
 #include "ObjectDocument.h"
@@ -58,6 +59,17 @@ void insertLabels(SqliteConnection& db, std::int64_t id,
             .bind(3, id)
             .step();
     }
+}
+
+std::map<std::string, std::string> labelsOf(SqliteConnection& db, std::int64_t id) {
+    auto& query = db.statement("SELECT key, value FROM labels WHERE object_id = ?1");
+    query.bind(1, id);
+    std::map<std::string, std::string> labels;
+    while (query.step()) {
+        labels.emplace(query.text(0), query.text(1));
+    }
+    query.reset();
+    return labels;
 }
 
 void appendChange(SqliteConnection& db, Revision revision, ChangeType type, const ObjectKey& key,
@@ -234,6 +246,10 @@ Result<StoredObject> SqliteObjectStore::create(const ObjectKey& key, const std::
         document.expiresAt() ? insert.bind(8, *document.expiresAt()) : insert.bindNull(8);
         insert.step();
         insertLabels(db, id, document.labels());
+        if (auto counted =
+                ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
+            ActionCounts::adjust(db, *counted, "live", +1);
+        }
         appendChange(db, object.revision, kAdded, key, object.json);
         context.publish({{WatchEvent::Type::kAdded, object}, document.labels()});
         return object;
@@ -269,8 +285,8 @@ Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::
     return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
         auto& db = context.db();
         auto& current = db.statement(
-            "SELECT id, uid, created_at, revision FROM objects WHERE resource = ?1 AND namespace = "
-            "?2 AND name = ?3");
+            "SELECT id, uid, created_at, revision, state FROM objects WHERE resource = ?1 AND "
+            "namespace = ?2 AND name = ?3");
         if (!current.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
             return Status::notFound(key.resource + " \"" + key.name + "\" not found");
         }
@@ -278,6 +294,8 @@ Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::
         std::string uid(current.text(1));
         auto createdAt = current.integer(2);
         auto revision = static_cast<Revision>(current.integer(3));
+        auto previousState =
+            current.isNull(4) ? std::nullopt : std::optional<std::string>(current.text(4));
         current.reset();
         if ((expected != 0 && expected != revision) ||
             (!document.uid().empty() && document.uid() != uid)) {
@@ -295,6 +313,12 @@ Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::
         document.state() ? change.bind(3, *document.state()) : change.bindNull(3);
         document.expiresAt() ? change.bind(4, *document.expiresAt()) : change.bindNull(4);
         change.step();
+        if (auto counted =
+                ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
+            auto before = ActionCounts::of(key.resource, key.ns, previousState, labelsOf(db, id));
+            ActionCounts::adjust(db, *before, "live", -1);
+            ActionCounts::adjust(db, *counted, "live", +1);
+        }
         db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
         insertLabels(db, id, document.labels());
         appendChange(db, object.revision, kModified, key, object.json);
@@ -308,8 +332,8 @@ Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
     return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
         auto& db = context.db();
         auto& current = db.statement(
-            "SELECT id, uid, revision, json FROM objects WHERE resource = ?1 AND namespace = ?2 "
-            "AND name = ?3");
+            "SELECT id, uid, revision, json, state FROM objects WHERE resource = ?1 AND "
+            "namespace = ?2 AND name = ?3");
         if (!current.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
             return Status::notFound(key.resource + " \"" + key.name + "\" not found");
         }
@@ -317,6 +341,7 @@ Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
         StoredObject object{key, std::string(current.text(1)),
                             static_cast<Revision>(current.integer(2)),
                             std::string(current.text(3))};
+        auto state = current.isNull(4) ? std::nullopt : std::optional<std::string>(current.text(4));
         current.reset();
         if (!preconditions.uid.empty() && preconditions.uid != object.uid) {
             return Status::conflict("Precondition failed: UID in precondition: " +
@@ -329,6 +354,10 @@ Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
                 ", ResourceVersion in object meta: " + std::to_string(object.revision));
         }
         auto labels = ObjectDocument::labelsOf(object.json);
+        if (auto counted = ActionCounts::of(key.resource, key.ns, state, labels)) {
+            ActionCounts::adjust(db, *counted, "live", -1);
+            ActionCounts::adjust(db, *counted, "retired", +1);
+        }
         db.statement("DELETE FROM objects WHERE id = ?1").bind(1, id).step();
         db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
         // The deletion is a change like any other: it has its revision, and
@@ -520,6 +549,15 @@ std::int64_t SqliteObjectStore::releaseFreePages(int pages) {
     });
     auto reader = readers_->acquire();
     return result.isOk() ? reader->queryInteger("PRAGMA freelist_count") : -1;
+}
+
+}  // namespace kiod::catalog
+
+namespace kiod::catalog {
+
+std::vector<ActionCounts::Row> SqliteObjectStore::actionCounts() {
+    auto reader = readers_->acquire();
+    return ActionCounts::read(*reader);
 }
 
 }  // namespace kiod::catalog

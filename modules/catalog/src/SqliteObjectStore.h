@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ActionCounts.h"
 #include "GroupCommitWriter.h"
 #include "ReaderPool.h"
 #include "WatchHub.h"
@@ -61,6 +62,9 @@ public:
     std::vector<ObjectKey> objectsBeyond(const std::string& resource,
                                          const std::vector<std::string>& states, std::size_t keep,
                                          std::size_t limit);
+
+    // The rows of catalog_actions_count (a small table, never a scan).
+    std::vector<ActionCounts::Row> actionCounts();
 
     // Returns up to `pages` free pages to the file system (auto_vacuum is
     // incremental); the number of free pages left.

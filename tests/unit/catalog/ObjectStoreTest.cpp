@@ -148,3 +148,39 @@ BOOST_AUTO_TEST_CASE(a_full_write_queue_is_overloaded) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(action_counts)
+
+// The rows of catalog_actions_count as "type status namespace policy liveness=count".
+std::set<std::string> counts(SqliteObjectStore& store) {
+    std::set<std::string> rows;
+    for (const auto& row : store.actionCounts()) {
+        rows.insert(row.action.type + " " + row.action.status + " " + row.action.ns + " " +
+                    row.action.policy + " " + row.liveness + "=" + std::to_string(row.count));
+    }
+    return rows;
+}
+
+BOOST_AUTO_TEST_CASE(counts_follow_creates_state_changes_and_deletes) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    BOOST_REQUIRE(store.create(key("app", "a"), action("a", "mysql", "Running", "daily")).isOk());
+    BOOST_REQUIRE(store.create(key("app", "b"), action("b", "mysql", "Running", "daily")).isOk());
+    BOOST_REQUIRE(
+        store.create({"restorepoints.apps.kio.kasten.io", "app", "rp"}, R"({"metadata":{}})")
+            .isOk());
+    BOOST_TEST(counts(*fixture.impl) == (std::set<std::string>{"backup running app daily live=2"}));
+
+    BOOST_REQUIRE(
+        store.update(key("app", "a"), action("a", "mysql", "Complete", "daily"), 0).isOk());
+    BOOST_TEST(counts(*fixture.impl) ==
+               (std::set<std::string>{"backup running app daily live=1",
+                                      "backup complete app daily live=1"}));
+
+    BOOST_REQUIRE(store.remove(key("app", "a"), {}).isOk());
+    BOOST_TEST(counts(*fixture.impl) ==
+               (std::set<std::string>{"backup running app daily live=1",
+                                      "backup complete app daily retired=1"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

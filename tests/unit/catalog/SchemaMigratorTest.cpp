@@ -38,7 +38,11 @@ int versionOf(const std::string& path) {
     return SchemaMigrator::schemaVersion(connection);
 }
 
-// Version 1 of the real schema, then a made-up second step.
+int latest() {
+    return catalogMigrations().back().version;
+}
+
+// The real schema, then a made-up next step.
 std::vector<Migration> withStep(const std::string& sql) {
     auto migrations = catalogMigrations();
     migrations.push_back({migrations.back().version + 1, "test step", sql});
@@ -74,7 +78,7 @@ BOOST_AUTO_TEST_CASE(upgrades_an_older_catalog_keeping_its_data) {
     }
     SchemaMigrator(withStep("ALTER TABLE wrapped_keys ADD COLUMN note TEXT"), record)
         .prepare(dir.file);
-    BOOST_TEST(versionOf(dir.file) == 2);
+    BOOST_TEST(versionOf(dir.file) == latest() + 1);
     SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadOnly);
     BOOST_TEST(connection.queryText("SELECT id FROM wrapped_keys WHERE note IS NULL") == "k1");
     BOOST_TEST(!fs::exists(dir.file + ".migrating"));
@@ -94,12 +98,14 @@ BOOST_AUTO_TEST_CASE(failed_migration_leaves_the_original_byte_identical) {
         BOOST_ERROR("the broken migration succeeded");
     } catch (const MigrationError& e) {
         std::string message = e.what();
-        BOOST_TEST(message.find("migration 2 (test step) failed") != std::string::npos, message);
+        BOOST_TEST(message.find("migration " + std::to_string(latest() + 1) +
+                                " (test step) failed") != std::string::npos,
+                   message);
         BOOST_TEST(message.find("no_such_table") != std::string::npos, message);
         BOOST_TEST(message.find(dir.file + " is unchanged") != std::string::npos, message);
     }
     BOOST_TEST((bytesOf(dir.file) == before));
-    BOOST_TEST(versionOf(dir.file) == 1);
+    BOOST_TEST(versionOf(dir.file) == latest());
     BOOST_TEST(!fs::exists(dir.file + ".migrating"));
 }
 
@@ -110,11 +116,38 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
         SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
         BOOST_ERROR("a newer catalog was accepted");
     } catch (const MigrationError& e) {
-        BOOST_TEST(std::string(e.what()).find(
-                       "has schema version 2, newer than this kiod knows (1)") != std::string::npos,
-                   e.what());
+        auto expected = "has schema version " + std::to_string(latest() + 1) +
+                        ", newer than this kiod knows (" + std::to_string(latest()) + ")";
+        BOOST_TEST(std::string(e.what()).find(expected) != std::string::npos, e.what());
     }
-    BOOST_TEST(versionOf(dir.file) == 2);
+    BOOST_TEST(versionOf(dir.file) == latest() + 1);
+}
+
+BOOST_AUTO_TEST_CASE(schema_2_counts_the_actions_already_in_a_schema_1_catalog) {
+    CatalogDir dir;
+    std::vector<Migration> first(catalogMigrations().begin(), catalogMigrations().begin() + 1);
+    SchemaMigrator(first, record).prepare(dir.file);
+    {
+        SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
+        connection.exec(R"(
+            INSERT INTO objects VALUES(1, 'backupactions.actions.kio.kasten.io', 'app', 'a', 'u1', 0, 1, 'Complete', NULL, '{}');
+            INSERT INTO objects VALUES(2, 'backupactions.actions.kio.kasten.io', 'app', 'b', 'u2', 0, 2, 'Complete', NULL, '{}');
+            INSERT INTO objects VALUES(3, 'exportactions.actions.kio.kasten.io', 'app', 'c', 'u3', 0, 3, 'Failed', NULL, '{}');
+            INSERT INTO objects VALUES(4, 'restorepoints.apps.kio.kasten.io', 'app', 'd', 'u4', 0, 4, NULL, NULL, '{}');
+            INSERT INTO labels VALUES('k10.kasten.io/policyName', 'daily', 1);
+            INSERT INTO labels VALUES('k10.kasten.io/policyName', 'daily', 2);
+        )");
+    }
+    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
+    SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadOnly);
+    BOOST_TEST(connection.queryInteger(
+                   "SELECT count FROM action_counts WHERE type = 'backup' AND status = "
+                   "'complete' AND policy = 'daily' AND liveness = 'live'") == 2);
+    BOOST_TEST(connection.queryInteger(
+                   "SELECT count FROM action_counts WHERE type = 'export' AND status = "
+                   "'failed' AND policy = ''") == 1);
+    BOOST_TEST(connection.queryInteger("SELECT count(*) FROM action_counts") ==
+               2);  // restore points are no actions
 }
 
 BOOST_AUTO_TEST_CASE(a_file_that_is_no_catalog_is_refused) {
