@@ -203,18 +203,16 @@ void SqliteObjectStore::stop() {
     writer_->stop();
 }
 
-Status SqliteObjectStore::checkKey(const ObjectKey& key) const {
+Result<ObjectDocument> SqliteObjectStore::prepare(const ObjectKey& key,
+                                                  const std::string& json) const {
     if (key.resource.empty() || key.name.empty()) {
         return Status::invalid("an object needs a resource and a name");
     }
-    return Status::ok();
+    return ObjectDocument::parse(key, json);
 }
 
 Result<StoredObject> SqliteObjectStore::create(const ObjectKey& key, const std::string& json) {
-    if (auto status = checkKey(key); !status) {
-        return status;
-    }
-    auto parsed = ObjectDocument::parse(key, json);
+    auto parsed = prepare(key, json);
     if (!parsed.isOk()) {
         return parsed.status();
     }
@@ -274,10 +272,7 @@ Result<StoredObject> SqliteObjectStore::get(const ObjectKey& key) {
 
 Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::string& json,
                                                Revision expected) {
-    if (auto status = checkKey(key); !status) {
-        return status;
-    }
-    auto parsed = ObjectDocument::parse(key, json);
+    auto parsed = prepare(key, json);
     if (!parsed.isOk()) {
         return parsed.status();
     }

@@ -2,6 +2,7 @@
 
 #include "ActionCounts.h"
 #include "GroupCommitWriter.h"
+#include "ObjectDocument.h"
 #include "ReaderPool.h"
 #include "WatchHub.h"
 
@@ -75,7 +76,9 @@ public:
     std::vector<Change> readChanges(Revision after, Revision until, std::size_t limit);
 
 private:
-    Status checkKey(const ObjectKey& key) const;
+    // Validates and parses an object for create and update, on the caller's
+    // thread.
+    Result<ObjectDocument> prepare(const ObjectKey& key, const std::string& json) const;
     static Revision lastCommitted(const std::string& path);
 
     std::unique_ptr<ReaderPool> readers_;

@@ -42,6 +42,13 @@ int latest() {
     return catalogMigrations().back().version;
 }
 
+// A catalog at the newest schema holding one wrapped key, k1.
+void createWithOneKey(const std::string& path) {
+    SchemaMigrator(catalogMigrations(), record).prepare(path);
+    SqliteConnection connection(path, SqliteConnection::Mode::kReadWrite);
+    connection.exec("INSERT INTO wrapped_keys VALUES('k1', 'owner', 1, x'00', 0)");
+}
+
 // The real schema, then a made-up next step.
 std::vector<Migration> withStep(const std::string& sql) {
     auto migrations = catalogMigrations();
@@ -71,11 +78,7 @@ BOOST_AUTO_TEST_CASE(creates_a_new_catalog_at_the_latest_schema_in_wal_mode) {
 
 BOOST_AUTO_TEST_CASE(upgrades_an_older_catalog_keeping_its_data) {
     CatalogDir dir;
-    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
-    {
-        SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
-        connection.exec("INSERT INTO wrapped_keys VALUES('k1', 'owner', 1, x'00', 0)");
-    }
+    createWithOneKey(dir.file);
     SchemaMigrator(withStep("ALTER TABLE wrapped_keys ADD COLUMN note TEXT"), record)
         .prepare(dir.file);
     BOOST_TEST(versionOf(dir.file) == latest() + 1);
@@ -86,11 +89,7 @@ BOOST_AUTO_TEST_CASE(upgrades_an_older_catalog_keeping_its_data) {
 
 BOOST_AUTO_TEST_CASE(failed_migration_leaves_the_original_byte_identical) {
     CatalogDir dir;
-    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
-    {
-        SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
-        connection.exec("INSERT INTO wrapped_keys VALUES('k1', 'owner', 1, x'00', 0)");
-    }
+    createWithOneKey(dir.file);
     auto before = bytesOf(dir.file);
     try {
         SchemaMigrator(withStep("ALTER TABLE no_such_table ADD COLUMN x TEXT"), record)
