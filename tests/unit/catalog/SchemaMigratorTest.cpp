@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/mount.h>
 
 using namespace kiod::catalog;
 namespace fs = std::filesystem;
@@ -147,6 +148,36 @@ BOOST_AUTO_TEST_CASE(schema_2_counts_the_actions_already_in_a_schema_1_catalog) 
                    "'failed' AND policy = ''") == 1);
     BOOST_TEST(connection.queryInteger("SELECT count(*) FROM action_counts") ==
                2);  // restore points are no actions
+}
+
+BOOST_AUTO_TEST_CASE(migration_without_room_for_the_copy_is_refused_saying_how_much_is_needed) {
+    CatalogDir dir;
+    // A 2 MiB file system, when this process may mount one; the catalog
+    // takes more than half of it, so its copy cannot fit.
+    std::string small = dir.path + "/small";
+    fs::create_directory(small);
+    if (mount("tmpfs", small.c_str(), "tmpfs", 0, "size=2m") != 0) {
+        BOOST_TEST_MESSAGE("tmpfs not allowed here: nothing to check");
+        return;
+    }
+    std::string path = small + "/model-store.db";
+    SchemaMigrator(catalogMigrations(), record).prepare(path);
+    {
+        SqliteConnection connection(path, SqliteConnection::Mode::kReadWrite);
+        connection.exec("INSERT INTO wrapped_keys VALUES('big', 'owner', 1, zeroblob(1200000), 0)");
+    }
+    auto before = bytesOf(path);
+    try {
+        SchemaMigrator(withStep("SELECT 1"), record).prepare(path);
+        BOOST_ERROR("the migration ran without room for its copy");
+    } catch (const MigrationError& e) {
+        std::string message = e.what();
+        BOOST_TEST(message.find("not enough free space in " + small) != std::string::npos, message);
+        BOOST_TEST(message.find("MiB for the copy") != std::string::npos, message);
+        BOOST_TEST(message.find(path + " is unchanged") != std::string::npos, message);
+    }
+    BOOST_TEST((bytesOf(path) == before));
+    umount(small.c_str());
 }
 
 BOOST_AUTO_TEST_CASE(a_file_that_is_no_catalog_is_refused) {
