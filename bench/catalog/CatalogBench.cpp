@@ -3,7 +3,7 @@
 // durability, in one run on one machine. See bench/catalog/run.sh.
 //
 //   catalog_bench load DIR N          load N objects (1 KB JSON, 100 namespaces, real labels)
-//   catalog_bench measure DIR N       writes, gets and list pages against the loaded catalog
+//   catalog_bench measure DIR N [normal]  writes, gets and list pages against the loaded catalog
 //   catalog_bench startup DIR         open the catalog as kiod does; print seconds and RSS
 //   catalog_bench raw DIR N           the raw SQLite peer
 #include "SchemaMigrator.h"
@@ -129,8 +129,9 @@ int load(const std::string& dir, long count) {
     return 0;
 }
 
-int measure(const std::string& dir, long count) {
-    SqliteObjectStore store({.path = catalogPath(dir), .writeQueue = 100'000});
+int measure(const std::string& dir, long count, bool synchronousFull) {
+    SqliteObjectStore store(
+        {.path = catalogPath(dir), .synchronousFull = synchronousFull, .writeQueue = 100'000});
     std::mt19937_64 random(42);
     std::atomic<long> fresh{count};
     // Names of this run's own, so that measure can run again on one load.
@@ -256,8 +257,10 @@ int main(int argc, char** argv) {
     if (argc == 4 && command == "load") {
         return load(argv[2], std::stol(argv[3]));
     }
-    if (argc == 4 && command == "measure") {
-        return measure(argv[2], std::stol(argv[3]));
+    if ((argc == 4 || argc == 5) && command == "measure") {
+        // A fifth argument `normal` measures with synchronous = NORMAL: how
+        // much of a write the fsync is.
+        return measure(argv[2], std::stol(argv[3]), argc == 4 || std::string(argv[4]) != "normal");
     }
     if (argc == 3 && command == "startup") {
         return startup(argv[2]);
