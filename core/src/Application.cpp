@@ -164,7 +164,10 @@ int Application::serve() {
     ModuleLoader loader(core.modulePath);
     ServiceRegistry services;
     HttpRouter router(core.listenerNames());
-    ModuleManager modules(loader, services, router, core.dataDir);
+    SystemdNotifier notifier;
+    ModuleManager modules(
+        loader, services, router, core.dataDir,
+        [&notifier](const std::string& message) { notifier.notify("STATUS=" + message); });
     modules.load(core.modules);
     modules.configure(*config, effective, core.listenerNames());
     if (checkOnly_) {
@@ -213,7 +216,6 @@ int Application::serve() {
         listener->start();
         status += " " + listener->name() + "=" + listener->url();
     }
-    SystemdNotifier notifier;
     notifier.notify("READY=1\n" + status + "\nMAINPID=" + std::to_string(getpid()));
     log.information("kiod ready");
 

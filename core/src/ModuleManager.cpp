@@ -18,22 +18,33 @@ namespace {
 class Context : public ModuleContext {
 public:
     Context(ServiceRegistry& registry, Router& router, const std::string& name,
-            const std::string& dataDir)
+            const std::string& dataDir, const ModuleManager::ProgressSink& progress)
         : services_(registry, name),
           router_(router),
           dataDir_(dataDir),
-          logger_(Poco::Logger::get("kiod." + name)) {}
+          logger_(Poco::Logger::get("kiod." + name)),
+          name_(name),
+          progress_(progress) {}
 
     Services& services() override { return services_; }
     Router& router() override { return router_; }
     const std::string& dataDir() const override { return dataDir_; }
     Poco::Logger& logger() override { return logger_; }
 
+    void reportProgress(const std::string& message) override {
+        logger_.information(message);
+        if (progress_) {
+            progress_(name_ + ": " + message);
+        }
+    }
+
 private:
     Services services_;
     Router& router_;
     const std::string& dataDir_;
     Poco::Logger& logger_;
+    std::string name_;
+    const ModuleManager::ProgressSink& progress_;
 };
 
 }  // namespace
@@ -46,8 +57,12 @@ struct ModuleManager::Entry {
 };
 
 ModuleManager::ModuleManager(ModuleLoader& loader, ServiceRegistry& services, Router& router,
-                             std::string dataDir)
-    : loader_(loader), services_(services), router_(router), dataDir_(std::move(dataDir)) {}
+                             std::string dataDir, ProgressSink progress)
+    : loader_(loader),
+      services_(services),
+      router_(router),
+      dataDir_(std::move(dataDir)),
+      progress_(std::move(progress)) {}
 
 ModuleManager::~ModuleManager() {
     stop();
@@ -88,7 +103,8 @@ void ModuleManager::initializeAndStart() {
     try {
         for (auto& entry : modules_) {
             current = entry->module->name();
-            entry->context = std::make_unique<Context>(services_, router_, current, dataDir_);
+            entry->context =
+                std::make_unique<Context>(services_, router_, current, dataDir_, progress_);
             entry->module->initialize(*entry->context);
             entry->initialized = true;
         }

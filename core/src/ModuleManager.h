@@ -5,6 +5,7 @@
 #include <kiod/ModuleDirectory.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,10 +25,13 @@ class ServiceRegistry;
 // them in reverse and withdraws their services.
 class ModuleManager : public ModuleDirectory {
 public:
+    // Where modules' progress reports go besides their log (systemd STATUS).
+    using ProgressSink = std::function<void(const std::string& message)>;
+
     // `loader` must outlive the manager and everything the modules gave to
     // `router` and `services`: their code lives in its libraries.
     ModuleManager(ModuleLoader& loader, ServiceRegistry& services, Router& router,
-                  std::string dataDir);
+                  std::string dataDir, ProgressSink progress = nullptr);
     ~ModuleManager() override;
 
     // Loads `names` and orders them. Throws StartupError.
@@ -58,6 +62,7 @@ private:
     ServiceRegistry& services_;
     Router& router_;
     std::string dataDir_;
+    ProgressSink progress_;
     std::vector<std::unique_ptr<Entry>> modules_;
 };
 

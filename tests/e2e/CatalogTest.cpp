@@ -83,6 +83,34 @@ BOOST_AUTO_TEST_CASE(backup_endpoint_writes_a_checked_copy_with_its_checksum) {
     BOOST_TEST(metrics.find("\nkiod_catalog_last_backup_bytes 0\n") == std::string::npos, metrics);
 }
 
+BOOST_AUTO_TEST_CASE(an_older_catalog_is_migrated_at_start_with_progress_shown_to_systemd) {
+    TempDir dir;
+    {
+        KiodProcess kiod(dir, catalogConfig(dir));
+        kiod.signal(SIGTERM);
+        BOOST_REQUIRE(kiod.waitExit(std::chrono::seconds(10)) == 0);
+    }
+    // Back to schema 1, as an older kiod left it.
+    sqlite3* db = nullptr;
+    sqlite3_open(dir.file("var/catalog/model-store.db").c_str(), &db);
+    BOOST_REQUIRE(
+        sqlite3_exec(
+            db, "DROP TABLE action_counts; UPDATE meta SET value = '1' WHERE key = 'SCHEMAVERSION'",
+            nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    KiodProcess kiod(dir, catalogConfig(dir));
+    bool reported = false;
+    for (const auto& message : kiod.startupNotifications()) {
+        reported =
+            reported || message.find("STATUS=catalog: applying migration 2") != std::string::npos;
+    }
+    BOOST_TEST(reported);
+    BOOST_TEST(queryReadOnly(dir.file("var/catalog/model-store.db"),
+                             "SELECT count(*) FROM action_counts") == "0");
+    BOOST_TEST(get(kiod.url("api"), "/readyz/catalog").body == "ok");
+}
+
 BOOST_AUTO_TEST_CASE(a_catalog_newer_than_kiod_stops_start_up) {
     TempDir dir;
     {

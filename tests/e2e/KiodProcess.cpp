@@ -163,6 +163,9 @@ KiodProcess::KiodProcess(const TempDir& dir, const std::string& config,
             deadline - std::chrono::steady_clock::now());
         BOOST_REQUIRE_MESSAGE(left.count() > 0, "kiod not ready within 20 s:\n" << stderrText());
         message = receiveNotify(left);
+        if (!message.empty()) {
+            startup_.push_back(message);
+        }
         BOOST_REQUIRE_MESSAGE(!exited_, "kiod exited with " << exitCode_
                                                             << " before it was ready:\n"
                                                             << stderrText());

@@ -62,6 +62,9 @@ public:
     // Waits for the process to exit; its exit code, or -1 on timeout.
     int waitExit(std::chrono::milliseconds timeout);
     std::string stderrText() const;
+    // Every notify message received up to READY=1, in order (STATUS= lines
+    // carry the modules' progress reports).
+    const std::vector<std::string>& startupNotifications() const { return startup_; }
 
 private:
     std::string receiveNotify(std::chrono::milliseconds timeout);
@@ -73,6 +76,7 @@ private:
     bool exited_ = false;
     int exitCode_ = -1;
     std::map<std::string, std::string> urls_;
+    std::vector<std::string> startup_;
 };
 
 }  // namespace kiod::test

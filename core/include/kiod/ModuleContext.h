@@ -25,6 +25,11 @@ public:
     virtual const std::string& dataDir() const = 0;
     // The logger `kiod.NAME`, configured by [log].
     virtual Poco::Logger& logger() = 0;
+
+    // For long operations (a migration, a backup, a rewrap): logs `message`
+    // and shows it as the service's systemd STATUS (`systemctl status
+    // kiod`), prefixed with the module's name. Thread-safe.
+    virtual void reportProgress(const std::string& message) = 0;
 };
 
 }  // namespace kiod

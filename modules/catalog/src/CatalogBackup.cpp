@@ -3,6 +3,7 @@
 #include "SqliteConnection.h"
 
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Format.h>
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
 #include <openssl/evp.h>
@@ -43,8 +44,11 @@ std::string sha256Of(const std::string& path) {
 
 }  // namespace
 
-CatalogBackup::CatalogBackup(std::string catalogPath, std::string dir, int keep)
-    : catalogPath_(std::move(catalogPath)), dir_(std::move(dir)), keep_(keep) {}
+CatalogBackup::CatalogBackup(std::string catalogPath, std::string dir, int keep, Progress progress)
+    : catalogPath_(std::move(catalogPath)),
+      dir_(std::move(dir)),
+      keep_(keep),
+      progress_(std::move(progress)) {}
 
 Result<BackupInfo> CatalogBackup::run() {
     std::lock_guard running(running_);
@@ -57,7 +61,7 @@ Result<BackupInfo> CatalogBackup::run() {
     try {
         fs::create_directories(dir_);
         fs::remove(partial);
-        log.information("backup of %s to %s started", catalogPath_, file);
+        progress_("backup to " + file + " started");
         {
             SqliteConnection source(catalogPath_, SqliteConnection::Mode::kReadOnly);
             source.statement("VACUUM INTO ?1").bind(1, partial).step();
@@ -80,8 +84,8 @@ Result<BackupInfo> CatalogBackup::run() {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         info.finishedAt = now.epochTime();
         prune();
-        log.information("backup %s done: %Lu bytes in %.1fs, sha256 %s", file,
-                        static_cast<Poco::UInt64>(info.bytes), info.seconds, info.sha256);
+        progress_(Poco::format("backup %s done: %Lu bytes in %.1fs, sha256 %s", file,
+                               static_cast<Poco::UInt64>(info.bytes), info.seconds, info.sha256));
         std::lock_guard lock(lastMutex_);
         last_ = info;
         return info;

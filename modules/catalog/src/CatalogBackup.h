@@ -3,6 +3,7 @@
 #include <kiod/Status.h>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,7 +25,10 @@ struct BackupInfo {
 // NAME.sha256 beside it in sha256sum's format.
 class CatalogBackup {
 public:
-    CatalogBackup(std::string catalogPath, std::string dir, int keep);
+    using Progress = std::function<void(const std::string& message)>;
+
+    // `progress` hears when each backup starts and ends.
+    CatalogBackup(std::string catalogPath, std::string dir, int keep, Progress progress);
 
     // One backup now; backups never run concurrently. Unavailable when the
     // copy cannot be written or fails its check.
@@ -41,6 +45,7 @@ private:
     std::string catalogPath_;
     std::string dir_;
     int keep_;
+    Progress progress_;
     std::mutex running_;
     mutable std::mutex lastMutex_;
     BackupInfo last_;

@@ -73,14 +73,15 @@ void CatalogModule::initialize(ModuleContext& context) {
     fs::create_directories(fs::path(settings_.path).parent_path());
     try {
         SchemaMigrator(catalogMigrations(), [&](const std::string& message) {
-            log.information(message);
+            context.reportProgress(message);
         }).prepare(settings_.path);
     } catch (const MigrationError& e) {
         throw StartupError(e.what());
     }
     settings_.store.path = settings_.path;
-    backup_ =
-        std::make_unique<CatalogBackup>(settings_.path, settings_.backupDir, settings_.backupKeep);
+    backup_ = std::make_unique<CatalogBackup>(
+        settings_.path, settings_.backupDir, settings_.backupKeep,
+        [&context](const std::string& message) { context.reportProgress(message); });
 
     GroupCommitWriter::OnBatch onBatch;
     auto registry = context.services().find<metrics::MetricsRegistry>();
