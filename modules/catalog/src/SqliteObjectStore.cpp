@@ -72,6 +72,38 @@ std::map<std::string, std::string> labelsOf(SqliteConnection& db, std::int64_t i
     return labels;
 }
 
+Status notFound(const ObjectKey& key) {
+    return Status::notFound(key.resource + " \"" + key.name + "\" not found");
+}
+
+// The stored row of `key`, on the writer's connection.
+struct CurrentRow {
+    std::int64_t id;
+    std::string uid;
+    std::int64_t createdAt;
+    Revision revision;
+    std::optional<std::string> state;
+    std::string json;
+};
+
+std::optional<CurrentRow> currentRow(SqliteConnection& db, const ObjectKey& key) {
+    auto& query = db.statement(
+        "SELECT id, uid, created_at, revision, state, json FROM objects WHERE resource = ?1 AND "
+        "namespace = ?2 AND name = ?3");
+    if (!query.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
+        query.reset();
+        return std::nullopt;
+    }
+    CurrentRow row{query.integer(0),
+                   std::string(query.text(1)),
+                   query.integer(2),
+                   static_cast<Revision>(query.integer(3)),
+                   query.isNull(4) ? std::nullopt : std::optional<std::string>(query.text(4)),
+                   std::string(query.text(5))};
+    query.reset();
+    return row;
+}
+
 void appendChange(SqliteConnection& db, Revision revision, ChangeType type, const ObjectKey& key,
                   const std::string& json) {
     db.statement(
@@ -261,7 +293,7 @@ Result<StoredObject> SqliteObjectStore::get(const ObjectKey& key) {
             "SELECT uid, revision, json FROM objects WHERE resource = ?1 AND namespace = ?2 AND "
             "name = ?3");
         if (!query.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
-            return Status::notFound(key.resource + " \"" + key.name + "\" not found");
+            return notFound(key);
         }
         StoredObject object{key, std::string(query.text(0)),
                             static_cast<Revision>(query.integer(1)), std::string(query.text(2))};
@@ -279,19 +311,15 @@ Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::
     auto& document = parsed.value();
     return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
         auto& db = context.db();
-        auto& current = db.statement(
-            "SELECT id, uid, created_at, revision, state FROM objects WHERE resource = ?1 AND "
-            "namespace = ?2 AND name = ?3");
-        if (!current.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
-            return Status::notFound(key.resource + " \"" + key.name + "\" not found");
+        auto current = currentRow(db, key);
+        if (!current) {
+            return notFound(key);
         }
-        auto id = current.integer(0);
-        std::string uid(current.text(1));
-        auto createdAt = current.integer(2);
-        auto revision = static_cast<Revision>(current.integer(3));
-        auto previousState =
-            current.isNull(4) ? std::nullopt : std::optional<std::string>(current.text(4));
-        current.reset();
+        auto id = current->id;
+        const auto& uid = current->uid;
+        auto createdAt = current->createdAt;
+        auto revision = current->revision;
+        const auto& previousState = current->state;
         if ((expected != 0 && expected != revision) ||
             (!document.uid().empty() && document.uid() != uid)) {
             return Status::conflict(
@@ -326,18 +354,13 @@ Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
                                                const Preconditions& preconditions) {
     return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
         auto& db = context.db();
-        auto& current = db.statement(
-            "SELECT id, uid, revision, json, state FROM objects WHERE resource = ?1 AND "
-            "namespace = ?2 AND name = ?3");
-        if (!current.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
-            return Status::notFound(key.resource + " \"" + key.name + "\" not found");
+        auto current = currentRow(db, key);
+        if (!current) {
+            return notFound(key);
         }
-        auto id = current.integer(0);
-        StoredObject object{key, std::string(current.text(1)),
-                            static_cast<Revision>(current.integer(2)),
-                            std::string(current.text(3))};
-        auto state = current.isNull(4) ? std::nullopt : std::optional<std::string>(current.text(4));
-        current.reset();
+        auto id = current->id;
+        StoredObject object{key, current->uid, current->revision, std::move(current->json)};
+        const auto& state = current->state;
         if (!preconditions.uid.empty() && preconditions.uid != object.uid) {
             return Status::conflict("Precondition failed: UID in precondition: " +
                                     preconditions.uid + ", UID in object meta: " + object.uid);
