@@ -29,6 +29,7 @@ test-sanitize: deps
 bench: build
 	@scripts/install-deps.sh bench
 	bench/http/run.sh
+	bench/catalog/run.sh
 
 format:
 	git ls-files '*.h' '*.cpp' | xargs clang-format -i
