@@ -47,7 +47,8 @@ CREATE TABLE changes(
     resource TEXT NOT NULL,
     namespace TEXT NOT NULL,
     name TEXT NOT NULL,
-    json TEXT NOT NULL                -- the object after the change (before it, for a delete)
+    json TEXT NOT NULL                -- the object after the change (before it, for a delete);
+                                      -- empty: as in objects, until the object changes again
 ) STRICT;
 
 -- Data keys wrapped by a root key version (the crypto module's).

@@ -104,6 +104,12 @@ std::optional<CurrentRow> currentRow(SqliteConnection& db, const ObjectKey& key)
     return row;
 }
 
+// A change-log row of an added or modified object does not repeat the
+// object's JSON (half the file, half the bytes written): an empty json means
+// "as in objects", which holds as long as the object has not changed since.
+// The next change to the object pins the JSON into this row first.
+constexpr const char* kAsInObjects = "";
+
 void appendChange(SqliteConnection& db, Revision revision, ChangeType type, const ObjectKey& key,
                   const std::string& json) {
     db.statement(
@@ -115,6 +121,15 @@ void appendChange(SqliteConnection& db, Revision revision, ChangeType type, cons
         .bind(4, key.ns)
         .bind(5, key.name)
         .bind(6, json)
+        .step();
+}
+
+// Before `key` changes again: the row of its last change, `revision`, gets
+// the JSON it had then, if it still points at objects.
+void pinChange(SqliteConnection& db, Revision revision, const std::string& json) {
+    db.statement("UPDATE changes SET json = ?2 WHERE revision = ?1 AND json = ''")
+        .bind(1, static_cast<std::int64_t>(revision))
+        .bind(2, json)
         .step();
 }
 
@@ -280,7 +295,7 @@ Result<StoredObject> SqliteObjectStore::create(const ObjectKey& key, const std::
                 ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
             ActionCounts::adjust(db, *counted, "live", +1);
         }
-        appendChange(db, object.revision, kAdded, key, object.json);
+        appendChange(db, object.revision, kAdded, key, kAsInObjects);
         context.publish({{WatchEvent::Type::kAdded, object}, document.labels()});
         return object;
     });
@@ -344,7 +359,8 @@ Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::
         }
         db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
         insertLabels(db, id, document.labels());
-        appendChange(db, object.revision, kModified, key, object.json);
+        pinChange(db, revision, current->json);
+        appendChange(db, object.revision, kModified, key, kAsInObjects);
         context.publish({{WatchEvent::Type::kModified, object}, document.labels()});
         return object;
     });
@@ -378,6 +394,7 @@ Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
         }
         db.statement("DELETE FROM objects WHERE id = ?1").bind(1, id).step();
         db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
+        pinChange(db, object.revision, object.json);
         // The deletion is a change like any other: it has its revision, and
         // watchers resume after it.
         object.revision = context.takeRevision();
@@ -449,9 +466,12 @@ std::vector<Change> SqliteObjectStore::readChanges(Revision after, Revision unti
                                                    std::size_t limit) {
     auto reader = readers_->acquire();
     auto& query = reader->statement(
-        "SELECT revision, type, resource, namespace, name, json FROM changes WHERE revision > ?1 "
-        "AND revision <= ?2 "
-        "ORDER BY revision LIMIT ?3");
+        "SELECT c.revision, c.type, c.resource, c.namespace, c.name, "
+        "CASE WHEN c.json = '' THEN o.json ELSE c.json END FROM changes c "
+        "LEFT JOIN objects o ON c.json = '' AND o.resource = c.resource AND o.namespace = "
+        "c.namespace "
+        "AND o.name = c.name WHERE c.revision > ?1 AND c.revision <= ?2 ORDER BY c.revision LIMIT "
+        "?3");
     query.bind(1, static_cast<std::int64_t>(after))
         .bind(2, static_cast<std::int64_t>(until))
         .bind(3, static_cast<std::int64_t>(limit));

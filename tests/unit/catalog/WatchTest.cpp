@@ -121,3 +121,34 @@ BOOST_AUTO_TEST_CASE(a_closed_watch_leaves_the_hub) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(watch_replay)
+
+// The change log keeps an object's JSON only once it has changed again;
+// replay must still show every event with the object as it was then.
+BOOST_AUTO_TEST_CASE(replay_shows_each_state_an_object_went_through) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    BOOST_REQUIRE(store.create(key("app", "a"), action("a", "mysql", "Pending")).isOk());
+    BOOST_REQUIRE(store.update(key("app", "a"), action("a", "mysql", "Running"), 0).isOk());
+    BOOST_REQUIRE(store.update(key("app", "a"), action("a", "mysql", "Complete"), 0).isOk());
+    BOOST_REQUIRE(store.create(key("app", "b"), action("b", "mysql", "Pending")).isOk());
+    BOOST_REQUIRE(store.remove(key("app", "b"), {}).isOk());
+    auto watch = watchFrom(store, {});
+    std::vector<std::string> states;
+    for (int i = 0; i < 5; ++i) {
+        auto event = nextEvent(*watch);
+        auto at = event.object.json.find("\"state\":\"") + 9;
+        states.push_back(event.object.key.name + " " +
+                         event.object.json.substr(at, event.object.json.find('"', at) - at) +
+                         " rv=" + std::to_string(event.object.revision));
+        BOOST_TEST(event.object.json.find("\"resourceVersion\":\"" +
+                                          std::to_string(event.object.revision) + "\"") !=
+                   std::string::npos);
+    }
+    BOOST_TEST(states ==
+               (std::vector<std::string>{"a Pending rv=1", "a Running rv=2", "a Complete rv=3",
+                                         "b Pending rv=4", "b Pending rv=5"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
