@@ -17,12 +17,14 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Path.h>
+#include <Poco/String.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/LayeredConfiguration.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <unistd.h>
@@ -104,7 +106,9 @@ void Application::handleSet(const std::string&, const std::string& value) {
     if (eq == std::string::npos || key.find('.') == std::string::npos || key.front() == '.') {
         throw Poco::InvalidArgumentException("--set " + value + ": expected SECTION.KEY=VALUE");
     }
-    overrides_.emplace_back(key, value.substr(eq + 1));
+    // Lower case, as every key kiod reads: the file's keys match in any case
+    // (Poco's INI reader), and so must these.
+    overrides_.emplace_back(Poco::toLower(key), value.substr(eq + 1));
 }
 
 void Application::handleCheckConfig(const std::string&, const std::string&) {
@@ -133,6 +137,24 @@ int Application::main(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
         std::cerr << "kiod: cannot start: " << e.what() << '\n';
         return EXIT_SOFTWARE;
+    }
+}
+
+// A section that neither core nor an enabled module reads is most likely a
+// typo ([listner.api]) or a module left out of [kiod] modules. Not an error,
+// so that a module can be switched off without deleting its section.
+void Application::warnAboutUnreadSections(const Poco::Util::AbstractConfiguration& config,
+                                          const std::vector<std::string>& modules) {
+    Poco::Util::AbstractConfiguration::Keys sections;
+    config.keys(sections);
+    for (const auto& section : sections) {
+        auto name = Poco::toLower(section);
+        if (name != "kiod" && name != "log" && name != "listener" &&
+            std::find(modules.begin(), modules.end(), name) == modules.end()) {
+            Poco::Logger::get("kiod").warning(
+                "configuration section [%s] is not read: no enabled module is named %s", section,
+                section);
+        }
     }
 }
 
@@ -170,6 +192,7 @@ int Application::serve() {
         [&notifier](const std::string& message) { notifier.notify("STATUS=" + message); });
     modules.load(core.modules);
     modules.configure(*config, effective, core.listenerNames());
+    warnAboutUnreadSections(*config, core.modules);
     if (checkOnly_) {
         std::cout << effective.toIni();
         return EXIT_OK;

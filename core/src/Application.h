@@ -31,6 +31,8 @@ private:
     void handleCheckConfig(const std::string& name, const std::string& value);
 
     int serve();
+    static void warnAboutUnreadSections(const Poco::Util::AbstractConfiguration& config,
+                                        const std::vector<std::string>& modules);
 
     std::string configFile_ = "/etc/kiod/kiod.ini";
     std::vector<std::pair<std::string, std::string>> overrides_;

@@ -101,6 +101,22 @@ BOOST_AUTO_TEST_CASE(check_config_prints_the_effective_configuration_with_overri
     BOOST_TEST(!std::filesystem::exists(dir.file("var")));  // checking writes nothing
 }
 
+BOOST_AUTO_TEST_CASE(set_keys_match_in_any_case_like_the_file) {
+    TempDir dir;
+    auto result =
+        runWithConfig(dir, baseConfig(dir), {"--set", "Listener.API.Threads=64", "--check-config"});
+    BOOST_TEST(result.exitCode == 0, result.err);
+    BOOST_TEST(contains(result.out, "\nthreads = 64\n"), result.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_section_nobody_reads_is_warned_about) {
+    TempDir dir;
+    auto result =
+        runWithConfig(dir, baseConfig(dir) + "[listner.extra]\naddress = :1\n", {"--check-config"});
+    BOOST_TEST(result.exitCode == 0, result.err);
+    BOOST_TEST(contains(result.err, "configuration section [listner] is not read"), result.err);
+}
+
 BOOST_AUTO_TEST_CASE(check_config_fails_on_a_bad_module_section) {
     TempDir dir;
     auto result =
