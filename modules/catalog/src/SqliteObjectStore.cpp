@@ -189,6 +189,14 @@ public:
         return std::optional<WatchEvent>();
     }
 
+    void onReady(std::function<void()> ready) override {
+        // The change log still to replay counts as waiting events.
+        if (ready && (!replay_.empty() || replayed_ < replayUntil_)) {
+            ready();
+        }
+        watcher_->onReady(std::move(ready));
+    }
+
 private:
     static Status expired() {
         return Status::expired(

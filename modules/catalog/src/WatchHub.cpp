@@ -11,6 +11,7 @@ bool WatchFilter::matches(const ObjectKey& key,
 }
 
 void Watcher::push(const std::shared_ptr<const Change>& change) {
+    std::function<void()> ready;
     {
         std::lock_guard lock(mutex_);
         if (dropped_) {
@@ -22,13 +23,30 @@ void Watcher::push(const std::shared_ptr<const Change>& change) {
         } else {
             queue_.push_back(change);
         }
+        ready = ready_;
     }
-    ready_.notify_one();
+    available_.notify_one();
+    if (ready) {
+        ready();
+    }
+}
+
+void Watcher::onReady(std::function<void()> ready) {
+    bool waiting;
+    {
+        std::lock_guard lock(mutex_);
+        ready_ = ready;
+        waiting = dropped_ || !queue_.empty();
+    }
+    if (waiting && ready) {
+        ready();
+    }
 }
 
 std::shared_ptr<const Change> Watcher::pop(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    if (!ready_.wait_for(lock, timeout, [&] { return dropped_ || !queue_.empty(); }) || dropped_) {
+    if (!available_.wait_for(lock, timeout, [&] { return dropped_ || !queue_.empty(); }) ||
+        dropped_) {
         return nullptr;
     }
     auto change = std::move(queue_.front());

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -38,13 +39,19 @@ public:
     std::shared_ptr<const Change> pop(std::chrono::milliseconds timeout);
     bool dropped() const;
 
+    // Called after each push that queued a change or dropped the watcher,
+    // outside this watcher's lock but under the hub's, so that unsubscribe
+    // waits for a call in progress. Called at once when changes are waiting.
+    void onReady(std::function<void()> ready);
+
 private:
     WatchFilter filter_;
     const std::size_t capacity_;
     mutable std::mutex mutex_;
-    std::condition_variable ready_;
+    std::condition_variable available_;
     std::deque<std::shared_ptr<const Change>> queue_;
     bool dropped_ = false;
+    std::function<void()> ready_;
 };
 
 // Fans committed changes out to the watchers, in memory, on the writer's

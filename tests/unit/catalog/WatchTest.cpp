@@ -2,6 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace kiod::catalog;
@@ -109,6 +111,83 @@ BOOST_AUTO_TEST_CASE(a_watcher_that_falls_behind_is_dropped_and_the_writer_goes_
     BOOST_TEST((result.status().code() == StatusCode::kExpired));
     BOOST_TEST(result.status().message().find("fell too far behind") != std::string::npos);
     BOOST_TEST(store.currentRevision() == 5u);
+}
+
+// Counts onReady calls so that a test can wait for the next one.
+class ReadySignal {
+public:
+    std::function<void()> callback() {
+        return [this] {
+            {
+                std::lock_guard lock(mutex_);
+                ++calls_;
+            }
+            changed_.notify_all();
+        };
+    }
+    // Waits up to five seconds for more than `seen` calls.
+    bool waitBeyond(int seen) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(5), [&] { return calls_ > seen; });
+    }
+    int calls() {
+        std::lock_guard lock(mutex_);
+        return calls_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int calls_ = 0;
+};
+
+BOOST_AUTO_TEST_CASE(on_ready_announces_waiting_replay_then_each_live_commit) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    BOOST_REQUIRE(store.create(key("app", "a"), action("a", "mysql")).isOk());
+    auto watch = watchFrom(store, {.after = 0});
+    ReadySignal ready;
+    watch->onReady(ready.callback());
+    BOOST_TEST(ready.calls() == 1);  // the log holds "a": at once, on this thread
+    BOOST_TEST(nextEvent(*watch).object.key.name == "a");
+    auto idle = watch->next(milliseconds(0));
+    BOOST_TEST((idle.isOk() && !idle->has_value()));
+
+    int seen = ready.calls();
+    BOOST_REQUIRE(store.create(key("app", "b"), action("b", "mysql")).isOk());
+    BOOST_REQUIRE(ready.waitBeyond(seen));
+    auto live = watch->next(milliseconds(0));  // ready means it is there: no waiting
+    BOOST_REQUIRE((live.isOk() && live->has_value()));
+    BOOST_TEST(live.value()->object.key.name == "b");
+}
+
+BOOST_AUTO_TEST_CASE(on_ready_is_not_called_for_changes_the_watch_does_not_want) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    auto watch = watchFrom(store, {.ns = "app", .after = store.currentRevision()});
+    ReadySignal ready;
+    watch->onReady(ready.callback());
+    BOOST_TEST(ready.calls() == 0);
+    BOOST_REQUIRE(store.create(key("other", "x"), action("x", "mysql")).isOk());
+    BOOST_REQUIRE(store.create(key("app", "y"), action("y", "mysql")).isOk());
+    BOOST_REQUIRE(ready.waitBeyond(0));
+    BOOST_TEST(ready.calls() == 1);  // "x" did not call it; "y" did
+    BOOST_TEST(nextEvent(*watch).object.key.name == "y");
+}
+
+BOOST_AUTO_TEST_CASE(on_ready_announces_a_dropped_watch) {
+    StoreOptions options;
+    options.watchBacklog = 1;
+    StoreFixture fixture(options);
+    auto& store = fixture.store();
+    auto watch = watchFrom(store, {.after = store.currentRevision()});
+    ReadySignal ready;
+    watch->onReady(ready.callback());
+    BOOST_REQUIRE(store.create(key("app", "a"), action("a", "mysql")).isOk());
+    BOOST_REQUIRE(store.create(key("app", "b"), action("b", "mysql")).isOk());
+    BOOST_REQUIRE(ready.waitBeyond(1));
+    auto result = watch->next(milliseconds(0));
+    BOOST_TEST((result.status().code() == StatusCode::kExpired));
 }
 
 BOOST_AUTO_TEST_CASE(a_closed_watch_leaves_the_hub) {

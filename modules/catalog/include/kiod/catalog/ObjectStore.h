@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,16 @@ public:
     virtual ~Watch() = default;
     // The next event, or nullopt when none arrived within `timeout`.
     virtual Result<std::optional<WatchEvent>> next(std::chrono::milliseconds timeout) = 0;
+
+    // For a consumer that holds no thread per watch (a server with a
+    // thousand open watch streams): `ready` is called whenever next(0) may
+    // have something for it: at once if events are already waiting, then
+    // after each commit that brings this watch events, and when the watch
+    // is dropped. It runs on the catalog's writer thread, so it must return
+    // in microseconds and must not call into the store or this Watch:
+    // schedule the draining of next(0) on a thread of your own. Set it once.
+    // Destroying the Watch stops the calls, and waits for one in progress.
+    virtual void onReady(std::function<void()> ready) = 0;
 };
 
 // A durable store of Kubernetes-style objects. Thread-safe. Writes are
