@@ -2,6 +2,7 @@
 // its backups, and inspection by another process while it runs.
 #include "HttpClient.h"
 #include "KiodProcess.h"
+#include "SchemaMigrator.h"
 
 #include <boost/test/unit_test.hpp>
 #include <sqlite3.h>
@@ -85,27 +86,29 @@ BOOST_AUTO_TEST_CASE(backup_endpoint_writes_a_checked_copy_with_its_checksum) {
 
 BOOST_AUTO_TEST_CASE(an_older_catalog_is_migrated_at_start_with_progress_shown_to_systemd) {
     TempDir dir;
-    {
-        KiodProcess kiod(dir, catalogConfig(dir));
-        kiod.signal(SIGTERM);
-        BOOST_REQUIRE(kiod.waitExit(std::chrono::seconds(10)) == 0);
-    }
-    // Back to schema 1, as an older kiod left it.
-    sqlite3* db = nullptr;
-    sqlite3_open(dir.file("var/catalog/model-store.db").c_str(), &db);
-    BOOST_REQUIRE(
-        sqlite3_exec(
-            db, "DROP TABLE action_counts; UPDATE meta SET value = '1' WHERE key = 'SCHEMAVERSION'",
-            nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
+    // A catalog at schema 1, as the first kiod left it.
+    fs::create_directories(dir.file("var/catalog"));
+    const auto& migrations = kiod::catalog::catalogMigrations();
+    kiod::catalog::SchemaMigrator({migrations.front()}, [](const std::string&) {
+    }).prepare(dir.file("var/catalog/model-store.db"));
 
     KiodProcess kiod(dir, catalogConfig(dir));
-    bool reported = false;
-    for (const auto& message : kiod.startupNotifications()) {
-        reported =
-            reported || message.find("STATUS=catalog: applying migration 2") != std::string::npos;
+    auto reported = [&](const std::string& status) {
+        for (const auto& message : kiod.startupNotifications()) {
+            if (message.find("STATUS=catalog: " + status) != std::string::npos) {
+                return true;
+            }
+        }
+        return false;
+    };
+    for (const auto& migration : migrations) {
+        if (migration.version > 1) {
+            BOOST_TEST(reported("applying migration " + std::to_string(migration.version)));
+        }
     }
-    BOOST_TEST(reported);
+    BOOST_TEST(queryReadOnly(dir.file("var/catalog/model-store.db"),
+                             "SELECT value FROM meta WHERE key = 'SCHEMAVERSION'") ==
+               std::to_string(migrations.back().version));
     BOOST_TEST(queryReadOnly(dir.file("var/catalog/model-store.db"),
                              "SELECT count(*) FROM action_counts") == "0");
     BOOST_TEST(get(kiod.url("api"), "/readyz/catalog").body == "ok");

@@ -12,46 +12,56 @@ ListQuery ListQuery::build(const ListOptions& options, const LabelSelector& sele
         query.parameters.push_back(value);
         return "?" + std::to_string(query.parameters.size() + 1);
     };
-    const auto& requirements = selector.requirements();
     const LabelSelector::Requirement* driver = nullptr;
-    for (const auto& requirement : requirements) {
-        if (requirement.op == Op::kEquals ||
-            (requirement.op == Op::kIn && requirement.values.size() == 1)) {
+    for (const auto& requirement : selector.requirements()) {
+        if (!driver && (requirement.op == Op::kEquals ||
+                        (requirement.op == Op::kIn && requirement.values.size() == 1))) {
             driver = &requirement;
-            break;
+        } else {
+            query.residual.push_back(requirement);
         }
     }
 
     bool newestFirst = options.order == ListOptions::Order::kNewestFirst;
-    // By name within a namespace, the unique (resource, namespace, name)
-    // index yields the page in order; a label equality across namespaces
-    // would have to sort every match, so there it only filters.
-    if (driver && !newestFirst && !options.ns.empty()) {
-        driver = nullptr;
-    }
-
+    // Evaluated once per statement: the planner treats it as a constant, so
+    // it bounds index ranges like a bound integer would.
+    auto resource = "(SELECT id FROM resources WHERE name = " + parameter(options.resource) + ")";
     std::ostringstream sql;
     sql << "SELECT o.id, o.namespace, o.name, o.uid, o.revision, o.json FROM ";
+    // The alias whose columns drive the order and the keyset.
+    std::string by;
     if (driver) {
-        // CROSS JOIN keeps labels the outer loop: its primary key (key,
-        // value, object_id) is the index range, newest first. Left to
-        // itself the planner walks every object of the resource instead.
-        sql << "labels l CROSS JOIN objects o ON o.id = l.object_id WHERE l.key = "
-            << parameter(driver->key) << " AND l.value = " << parameter(driver->values.front())
-            << " AND ";
-    } else if (newestFirst || !options.state.empty() ||
-               (!options.name.empty() && options.ns.empty())) {
-        // objects_by_state or objects_by_bare_name fit better than any order.
-        sql << "objects o WHERE ";
+        // CROSS JOIN keeps labels the outer loop: its primary key gives the
+        // label's objects by (namespace, name), labels_by_id newest first.
+        // Left to itself the planner may walk every object of the resource.
+        by = "l.";
+        sql << "labels l " << (newestFirst ? "INDEXED BY labels_by_id" : "")
+            << " CROSS JOIN objects o ON o.id = l.object_id WHERE l.resource_id = " << resource
+            << " AND l.key = " << parameter(driver->key)
+            << " AND l.value = " << parameter(driver->values.front()) << " AND l.object_id <= ?1";
+        if (!options.ns.empty()) {
+            sql << " AND l.namespace = " << parameter(options.ns);
+        }
     } else {
-        // Not objects_by_namespace, which the id condition below tempts the
-        // planner into, and which would sort the whole namespace.
-        sql << "objects o INDEXED BY objects_by_name WHERE ";
-    }
-    // Objects created after the list's revision stay out of its later pages.
-    sql << "o.resource = " << parameter(options.resource) << " AND o.id <= ?1";
-    if (!options.ns.empty()) {
-        sql << " AND o.namespace = " << parameter(options.ns);
+        by = "o.";
+        if (newestFirst) {
+            sql << "objects o WHERE ";
+        } else if (!options.ns.empty() && !options.name.empty()) {
+            sql << "objects o INDEXED BY objects_by_name WHERE ";
+        } else if (!options.state.empty()) {
+            sql << "objects o INDEXED BY objects_by_state_name WHERE ";
+        } else if (!options.name.empty()) {
+            sql << "objects o INDEXED BY objects_by_bare_name WHERE ";
+        } else {
+            // Not objects_by_namespace, which the id condition below tempts
+            // the planner into, and which would sort the whole namespace.
+            sql << "objects o INDEXED BY objects_by_name WHERE ";
+        }
+        // Objects created after the list's revision stay out of its later pages.
+        sql << "o.resource_id = " << resource << " AND o.id <= ?1";
+        if (!options.ns.empty()) {
+            sql << " AND o.namespace = " << parameter(options.ns);
+        }
     }
     if (!options.name.empty()) {
         sql << " AND o.name = " << parameter(options.name);
@@ -59,38 +69,32 @@ ListQuery ListQuery::build(const ListOptions& options, const LabelSelector& sele
     if (!options.state.empty()) {
         sql << " AND o.state = " << parameter(options.state);
     }
-    for (const auto& requirement : requirements) {
-        if (&requirement == driver) {
-            continue;
-        }
-        bool negated = requirement.op == Op::kNotEquals || requirement.op == Op::kNotIn ||
-                       requirement.op == Op::kDoesNotExist;
-        sql << (negated ? " AND NOT EXISTS" : " AND EXISTS")
-            << " (SELECT 1 FROM labels WHERE object_id = o.id AND key = "
-            << parameter(requirement.key);
-        if (!requirement.values.empty()) {
-            sql << " AND value IN (";
-            for (std::size_t i = 0; i < requirement.values.size(); ++i) {
-                sql << (i ? ", " : "") << parameter(requirement.values[i]);
-            }
-            sql << ")";
-        }
-        sql << ")";
-    }
+    // The keyset: what orders the page, less what the query holds fixed
+    // (a namespace, a name), so that the order is the index's own.
+    std::string id = by + (driver ? "object_id" : "id");
+    std::string namespaceAndName = by + "namespace, " + by + "name";
     if (from) {
         if (newestFirst) {
-            sql << " AND o.id < " << from->id;
+            sql << " AND " << id << " < " << from->id;
+        } else if (!options.ns.empty()) {
+            sql << " AND " << by << "name > " << parameter(from->name);
+        } else if (!options.name.empty()) {
+            sql << " AND " << by << "namespace > " << parameter(from->ns);
         } else {
-            sql << " AND (o.namespace, o.name) > (" << parameter(from->ns) << ", "
+            sql << " AND (" << namespaceAndName << ") > (" << parameter(from->ns) << ", "
                 << parameter(from->name) << ")";
         }
     }
-    if (driver) {
-        sql << (newestFirst ? " ORDER BY l.object_id DESC" : " ORDER BY o.namespace, o.name");
+    if (newestFirst) {
+        sql << " ORDER BY " << id << " DESC";
+    } else if (!options.ns.empty()) {
+        sql << " ORDER BY " << by << "name";
+    } else if (!options.name.empty()) {
+        sql << " ORDER BY " << by << "namespace";
     } else {
-        sql << (newestFirst ? " ORDER BY o.id DESC" : " ORDER BY o.namespace, o.name");
+        sql << " ORDER BY " << namespaceAndName;
     }
-    if (options.limit > 0) {
+    if (options.limit > 0 && query.residual.empty()) {
         sql << " LIMIT " << options.limit + 1;  // one more tells whether a next page exists
     }
     query.sql = sql.str();

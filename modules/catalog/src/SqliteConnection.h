@@ -18,6 +18,8 @@ public:
     SqliteError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
     // The primary result code (SQLITE_FULL, SQLITE_CORRUPT, ...).
     int code() const { return code_ & 0xff; }
+    // The extended result code (SQLITE_CONSTRAINT_UNIQUE, SQLITE_IOERR_WRITE, ...).
+    int extendedCode() const { return code_; }
 
 private:
     int code_;

@@ -50,26 +50,53 @@ std::string newUid() {
     return uid;
 }
 
-void insertLabels(SqliteConnection& db, std::int64_t id,
-                  const std::map<std::string, std::string>& labels) {
-    for (const auto& [key, value] : labels) {
-        db.statement("INSERT INTO labels(key, value, object_id) VALUES(?1, ?2, ?3)")
-            .bind(1, key)
-            .bind(2, value)
-            .bind(3, id)
+using Labels = std::map<std::string, std::string>;
+
+// The integer that stands for `resource` in objects, labels and changes;
+// a resource gets one with its first object.
+std::int64_t resourceId(SqliteConnection& db, const std::string& resource) {
+    auto& known = db.statement("SELECT id FROM resources WHERE name = ?1");
+    if (known.bind(1, resource).step()) {
+        auto id = known.integer(0);
+        known.reset();
+        return id;
+    }
+    auto& added = db.statement("INSERT INTO resources(name) VALUES(?1) RETURNING id");
+    added.bind(1, resource).step();
+    auto id = added.integer(0);
+    added.reset();
+    return id;
+}
+
+void insertLabels(SqliteConnection& db, std::int64_t resource, const ObjectKey& key,
+                  std::int64_t id, const Labels& labels) {
+    for (const auto& [name, value] : labels) {
+        db.statement(
+              "INSERT INTO labels(resource_id, key, value, namespace, name, object_id) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
+            .bind(1, resource)
+            .bind(2, name)
+            .bind(3, value)
+            .bind(4, key.ns)
+            .bind(5, key.name)
+            .bind(6, id)
             .step();
     }
 }
 
-std::map<std::string, std::string> labelsOf(SqliteConnection& db, std::int64_t id) {
-    auto& query = db.statement("SELECT key, value FROM labels WHERE object_id = ?1");
-    query.bind(1, id);
-    std::map<std::string, std::string> labels;
-    while (query.step()) {
-        labels.emplace(query.text(0), query.text(1));
+void deleteLabels(SqliteConnection& db, std::int64_t resource, const ObjectKey& key,
+                  const Labels& labels) {
+    for (const auto& [name, value] : labels) {
+        db.statement(
+              "DELETE FROM labels WHERE resource_id = ?1 AND key = ?2 AND value = ?3 AND "
+              "namespace = ?4 AND name = ?5")
+            .bind(1, resource)
+            .bind(2, name)
+            .bind(3, value)
+            .bind(4, key.ns)
+            .bind(5, key.name)
+            .step();
     }
-    query.reset();
-    return labels;
 }
 
 Status notFound(const ObjectKey& key) {
@@ -79,6 +106,7 @@ Status notFound(const ObjectKey& key) {
 // The stored row of `key`, on the writer's connection.
 struct CurrentRow {
     std::int64_t id;
+    std::int64_t resource;
     std::string uid;
     std::int64_t createdAt;
     Revision revision;
@@ -88,18 +116,20 @@ struct CurrentRow {
 
 std::optional<CurrentRow> currentRow(SqliteConnection& db, const ObjectKey& key) {
     auto& query = db.statement(
-        "SELECT id, uid, created_at, revision, state, json FROM objects WHERE resource = ?1 AND "
-        "namespace = ?2 AND name = ?3");
+        "SELECT id, resource_id, uid, created_at, revision, state, json FROM objects WHERE "
+        "resource_id = (SELECT id FROM resources WHERE name = ?1) AND namespace = ?2 AND name = "
+        "?3");
     if (!query.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
         query.reset();
         return std::nullopt;
     }
     CurrentRow row{query.integer(0),
-                   std::string(query.text(1)),
-                   query.integer(2),
-                   static_cast<Revision>(query.integer(3)),
-                   query.isNull(4) ? std::nullopt : std::optional<std::string>(query.text(4)),
-                   std::string(query.text(5))};
+                   query.integer(1),
+                   std::string(query.text(2)),
+                   query.integer(3),
+                   static_cast<Revision>(query.integer(4)),
+                   query.isNull(5) ? std::nullopt : std::optional<std::string>(query.text(5)),
+                   std::string(query.text(6))};
     query.reset();
     return row;
 }
@@ -110,14 +140,14 @@ std::optional<CurrentRow> currentRow(SqliteConnection& db, const ObjectKey& key)
 // The next change to the object pins the JSON into this row first.
 constexpr const char* kAsInObjects = "";
 
-void appendChange(SqliteConnection& db, Revision revision, ChangeType type, const ObjectKey& key,
-                  const std::string& json) {
+void appendChange(SqliteConnection& db, Revision revision, ChangeType type, std::int64_t resource,
+                  const ObjectKey& key, const std::string& json) {
     db.statement(
-          "INSERT INTO changes(revision, type, resource, namespace, name, json) VALUES(?1, ?2, ?3, "
-          "?4, ?5, ?6)")
+          "INSERT INTO changes(revision, type, resource_id, namespace, name, json) VALUES(?1, ?2, "
+          "?3, ?4, ?5, ?6)")
         .bind(1, static_cast<std::int64_t>(revision))
         .bind(2, static_cast<std::int64_t>(type))
-        .bind(3, key.resource)
+        .bind(3, resource)
         .bind(4, key.ns)
         .bind(5, key.name)
         .bind(6, json)
@@ -131,6 +161,14 @@ void pinChange(SqliteConnection& db, Revision revision, const std::string& json)
         .bind(1, static_cast<std::int64_t>(revision))
         .bind(2, json)
         .step();
+}
+
+// Whether a stored object's labels meet every requirement.
+bool matchesAll(const std::vector<LabelSelector::Requirement>& requirements,
+                std::string_view json) {
+    auto labels = ObjectDocument::labelsOf(json);
+    return std::all_of(requirements.begin(), requirements.end(),
+                       [&](const auto& requirement) { return requirement.matches(labels); });
 }
 
 template <class T>
@@ -274,36 +312,34 @@ Result<StoredObject> SqliteObjectStore::create(const ObjectKey& key, const std::
     auto& document = parsed.value();
     return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
         auto& db = context.db();
-        auto& exists = db.statement(
-            "SELECT 1 FROM objects WHERE resource = ?1 AND namespace = ?2 AND name = ?3");
-        bool taken = exists.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step();
-        exists.reset();
-        if (taken) {
-            return Status::alreadyExists(key.resource + " \"" + key.name + "\" already exists");
-        }
+        auto resource = resourceId(db, key.resource);
         StoredObject object{key, newUid(), context.takeRevision(), {}};
         auto createdAt = static_cast<std::int64_t>(std::time(nullptr));
         object.json = document.complete(object.uid, createdAt, object.revision);
         auto id = static_cast<std::int64_t>(object.revision);
         auto& insert = db.statement(
-            "INSERT INTO objects(id, resource, namespace, name, uid, created_at, revision, state, "
-            "expires_at, json) "
+            "INSERT INTO objects(id, resource_id, namespace, name, uid, created_at, revision, "
+            "state, expires_at, json) "
             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8, ?9)");
-        insert.bind(1, id)
-            .bind(2, key.resource)
-            .bind(3, key.ns)
-            .bind(4, key.name)
-            .bind(5, object.uid);
+        insert.bind(1, id).bind(2, resource).bind(3, key.ns).bind(4, key.name).bind(5, object.uid);
         insert.bind(6, createdAt).bind(9, object.json);
         document.state() ? insert.bind(7, *document.state()) : insert.bindNull(7);
         document.expiresAt() ? insert.bind(8, *document.expiresAt()) : insert.bindNull(8);
-        insert.step();
-        insertLabels(db, id, document.labels());
+        try {
+            insert.step();
+        } catch (const SqliteError& e) {
+            // objects_by_name is the arbiter: no look-up before the insert.
+            if (e.extendedCode() == SQLITE_CONSTRAINT_UNIQUE) {
+                return Status::alreadyExists(key.resource + " \"" + key.name + "\" already exists");
+            }
+            throw;
+        }
+        insertLabels(db, resource, key, id, document.labels());
         if (auto counted =
                 ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
             ActionCounts::adjust(db, *counted, "live", +1);
         }
-        appendChange(db, object.revision, kAdded, key, kAsInObjects);
+        appendChange(db, object.revision, kAdded, resource, key, kAsInObjects);
         context.publish({{WatchEvent::Type::kAdded, object}, document.labels()});
         return object;
     });
@@ -313,8 +349,8 @@ Result<StoredObject> SqliteObjectStore::get(const ObjectKey& key) {
     return guarded<StoredObject>([&]() -> Result<StoredObject> {
         auto reader = readers_->acquire();
         auto& query = reader->statement(
-            "SELECT uid, revision, json FROM objects WHERE resource = ?1 AND namespace = ?2 AND "
-            "name = ?3");
+            "SELECT uid, revision, json FROM objects WHERE resource_id = (SELECT id FROM resources "
+            "WHERE name = ?1) AND namespace = ?2 AND name = ?3");
         if (!query.bind(1, key.resource).bind(2, key.ns).bind(3, key.name).step()) {
             return notFound(key);
         }
@@ -359,16 +395,20 @@ Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::
         document.state() ? change.bind(3, *document.state()) : change.bindNull(3);
         document.expiresAt() ? change.bind(4, *document.expiresAt()) : change.bindNull(4);
         change.step();
+        auto previousLabels = ObjectDocument::labelsOf(current->json);
         if (auto counted =
                 ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
-            auto before = ActionCounts::of(key.resource, key.ns, previousState, labelsOf(db, id));
+            auto before = ActionCounts::of(key.resource, key.ns, previousState, previousLabels);
             ActionCounts::adjust(db, *before, "live", -1);
             ActionCounts::adjust(db, *counted, "live", +1);
         }
-        db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
-        insertLabels(db, id, document.labels());
+        // Most updates are of status: their labels stay as they were.
+        if (previousLabels != document.labels()) {
+            deleteLabels(db, current->resource, key, previousLabels);
+            insertLabels(db, current->resource, key, id, document.labels());
+        }
         pinChange(db, revision, current->json);
-        appendChange(db, object.revision, kModified, key, kAsInObjects);
+        appendChange(db, object.revision, kModified, current->resource, key, kAsInObjects);
         context.publish({{WatchEvent::Type::kModified, object}, document.labels()});
         return object;
     });
@@ -401,13 +441,13 @@ Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
             ActionCounts::adjust(db, *counted, "retired", +1);
         }
         db.statement("DELETE FROM objects WHERE id = ?1").bind(1, id).step();
-        db.statement("DELETE FROM labels WHERE object_id = ?1").bind(1, id).step();
+        deleteLabels(db, current->resource, key, labels);
         pinChange(db, object.revision, object.json);
         // The deletion is a change like any other: it has its revision, and
         // watchers resume after it.
         object.revision = context.takeRevision();
         object.json = ObjectDocument::withRevision(object.json, object.revision);
-        appendChange(db, object.revision, kDeleted, key, object.json);
+        appendChange(db, object.revision, kDeleted, current->resource, key, object.json);
         context.publish({{WatchEvent::Type::kDeleted, object}, std::move(labels)});
         return object;
     });
@@ -451,6 +491,9 @@ Result<ListPage> SqliteObjectStore::list(const ListOptions& options) {
         page.revision = pinned;
         std::int64_t lastId = 0;
         while (rows.step()) {
+            if (!query.residual.empty() && !matchesAll(query.residual, rows.text(5))) {
+                continue;
+            }
             if (options.limit > 0 && page.items.size() == options.limit) {
                 const auto& last = page.items.back();
                 page.continueToken =
@@ -474,12 +517,12 @@ std::vector<Change> SqliteObjectStore::readChanges(Revision after, Revision unti
                                                    std::size_t limit) {
     auto reader = readers_->acquire();
     auto& query = reader->statement(
-        "SELECT c.revision, c.type, c.resource, c.namespace, c.name, "
+        "SELECT c.revision, c.type, r.name, c.namespace, c.name, "
         "CASE WHEN c.json = '' THEN o.json ELSE c.json END FROM changes c "
-        "LEFT JOIN objects o ON c.json = '' AND o.resource = c.resource AND o.namespace = "
-        "c.namespace "
-        "AND o.name = c.name WHERE c.revision > ?1 AND c.revision <= ?2 ORDER BY c.revision LIMIT "
-        "?3");
+        "JOIN resources r ON r.id = c.resource_id "
+        "LEFT JOIN objects o ON c.json = '' AND o.resource_id = c.resource_id AND o.namespace = "
+        "c.namespace AND o.name = c.name WHERE c.revision > ?1 AND c.revision <= ?2 ORDER BY "
+        "c.revision LIMIT ?3");
     query.bind(1, static_cast<std::int64_t>(after))
         .bind(2, static_cast<std::int64_t>(until))
         .bind(3, static_cast<std::int64_t>(limit));
@@ -546,8 +589,8 @@ namespace kiod::catalog {
 std::vector<ObjectKey> SqliteObjectStore::expiredObjects(std::int64_t now, std::size_t limit) {
     auto reader = readers_->acquire();
     auto& query = reader->statement(
-        "SELECT resource, namespace, name FROM objects WHERE expires_at <= ?1 ORDER BY expires_at "
-        "LIMIT ?2");
+        "SELECT r.name, o.namespace, o.name FROM objects o JOIN resources r ON r.id = "
+        "o.resource_id WHERE o.expires_at <= ?1 ORDER BY o.expires_at LIMIT ?2");
     query.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
     std::vector<ObjectKey> keys;
     while (query.step()) {
@@ -568,9 +611,10 @@ std::vector<ObjectKey> SqliteObjectStore::objectsBeyond(const std::string& resou
     // Reads the index ranges of these states only; retention keeps them
     // near `keep` entries, so this stays small.
     auto reader = readers_->acquire();
-    auto& query =
-        reader->statement("SELECT namespace, name FROM objects WHERE resource = ?1 AND state IN (" +
-                          in + ") ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+    auto& query = reader->statement(
+        "SELECT namespace, name FROM objects WHERE resource_id = (SELECT id FROM "
+        "resources WHERE name = ?1) AND state IN (" +
+        in + ") ORDER BY id DESC LIMIT ?2 OFFSET ?3");
     query.bind(1, resource)
         .bind(2, static_cast<std::int64_t>(limit))
         .bind(3, static_cast<std::int64_t>(keep));

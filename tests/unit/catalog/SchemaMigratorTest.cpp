@@ -1,5 +1,6 @@
 #include "SchemaMigrator.h"
 #include "SqliteConnection.h"
+#include "SqliteObjectStore.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -148,6 +149,55 @@ BOOST_AUTO_TEST_CASE(schema_2_counts_the_actions_already_in_a_schema_1_catalog) 
                    "'failed' AND policy = ''") == 1);
     BOOST_TEST(connection.queryInteger("SELECT count(*) FROM action_counts") ==
                2);  // restore points are no actions
+}
+
+// Schema 3 moves every object, label and change into new tables keyed by
+// integer resources: the store must find them all afterwards.
+BOOST_AUTO_TEST_CASE(schema_3_keeps_the_objects_labels_and_changes_of_a_schema_2_catalog) {
+    CatalogDir dir;
+    std::vector<Migration> two(catalogMigrations().begin(), catalogMigrations().begin() + 2);
+    SchemaMigrator(two, record).prepare(dir.file);
+    const std::string a =
+        R"({"metadata":{"name":"a","namespace":"app","labels":{"k10.kasten.io/appName":"mysql"}}})";
+    const std::string b =
+        R"({"metadata":{"name":"b","namespace":"app","labels":{"k10.kasten.io/appName":"pg"}}})";
+    {
+        SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
+        connection.exec(
+            "INSERT INTO objects VALUES(1, 'backupactions.actions.kio.kasten.io', 'app', 'a', "
+            "'u1', 0, 1, 'Complete', NULL, '" +
+            a +
+            "');"
+            "INSERT INTO objects VALUES(2, 'restorepoints.apps.kio.kasten.io', 'app', 'b', "
+            "'u2', 0, 2, NULL, NULL, '" +
+            b +
+            "');"
+            "INSERT INTO labels VALUES('k10.kasten.io/appName', 'mysql', 1);"
+            "INSERT INTO labels VALUES('k10.kasten.io/appName', 'pg', 2);"
+            "INSERT INTO changes VALUES(1, 1, 'backupactions.actions.kio.kasten.io', 'app', 'a', "
+            "'');"
+            "INSERT INTO changes VALUES(2, 1, 'restorepoints.apps.kio.kasten.io', 'app', 'b', "
+            "'');");
+    }
+    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
+    SqliteObjectStore store({.path = dir.file});
+    auto got = store.get({"backupactions.actions.kio.kasten.io", "app", "a"});
+    BOOST_REQUIRE(got.isOk());
+    BOOST_TEST(got->json == a);
+    auto page = store.list({.resource = "restorepoints.apps.kio.kasten.io",
+                            .labelSelector = "k10.kasten.io/appName=pg"});
+    BOOST_REQUIRE(page.isOk());
+    BOOST_REQUIRE(page->items.size() == 1u);
+    BOOST_TEST(page->items[0].key.name == "b");
+    auto watch = store.watch({.resource = "restorepoints.apps.kio.kasten.io"}).value();
+    auto replayed = watch->next(std::chrono::milliseconds(1000));
+    BOOST_REQUIRE((replayed.isOk() && replayed->has_value()));
+    BOOST_TEST(replayed.value()->object.json == b);
+    BOOST_TEST(store.currentRevision() == 2u);
+    auto created = store.create({"backupactions.actions.kio.kasten.io", "app", "c"},
+                                R"({"metadata":{"name":"c"}})");
+    BOOST_TEST(created.isOk());
+    BOOST_TEST(created->revision == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(migration_without_room_for_the_copy_is_refused_saying_how_much_is_needed) {
