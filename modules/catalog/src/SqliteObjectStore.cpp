@@ -249,6 +249,127 @@ private:
     std::deque<WatchEvent> replay_;
 };
 
+// The writes themselves, on the writer's thread inside a savepoint: a
+// failure returned from one undoes everything it did.
+
+Result<StoredObject> createIn(WriteContext& context, const ObjectKey& key,
+                              ObjectDocument& document) {
+    auto& db = context.db();
+    auto resource = resourceId(db, key.resource);
+    StoredObject object{key, newUid(), context.takeRevision(), {}};
+    auto createdAt = static_cast<std::int64_t>(std::time(nullptr));
+    object.json = document.complete(object.uid, createdAt, object.revision);
+    auto id = static_cast<std::int64_t>(object.revision);
+    auto& insert = db.statement(
+        "INSERT INTO objects(id, resource_id, namespace, name, uid, created_at, revision, "
+        "state, expires_at, json) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8, ?9)");
+    insert.bind(1, id).bind(2, resource).bind(3, key.ns).bind(4, key.name).bind(5, object.uid);
+    insert.bind(6, createdAt).bind(9, object.json);
+    document.state() ? insert.bind(7, *document.state()) : insert.bindNull(7);
+    document.expiresAt() ? insert.bind(8, *document.expiresAt()) : insert.bindNull(8);
+    try {
+        insert.step();
+    } catch (const SqliteError& e) {
+        // objects_by_name is the arbiter: no look-up before the insert.
+        if (e.extendedCode() == SQLITE_CONSTRAINT_UNIQUE) {
+            return Status::alreadyExists(key.resource + " \"" + key.name + "\" already exists");
+        }
+        throw;
+    }
+    insertLabels(db, resource, key, id, document.labels());
+    if (auto counted =
+            ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
+        ActionCounts::adjust(db, *counted, "live", +1);
+    }
+    appendChange(db, object.revision, kAdded, resource, key, kAsInObjects);
+    context.publish({{WatchEvent::Type::kAdded, object}, document.labels()});
+    return object;
+}
+
+Result<StoredObject> updateIn(WriteContext& context, const ObjectKey& key, ObjectDocument& document,
+                              Revision expected) {
+    auto& db = context.db();
+    auto current = currentRow(db, key);
+    if (!current) {
+        return notFound(key);
+    }
+    auto id = current->id;
+    const auto& uid = current->uid;
+    auto createdAt = current->createdAt;
+    auto revision = current->revision;
+    const auto& previousState = current->state;
+    if ((expected != 0 && expected != revision) ||
+        (!document.uid().empty() && document.uid() != uid)) {
+        return Status::conflict(
+            "Operation cannot be fulfilled on " + key.resource + " \"" + key.name +
+            "\": the object has been modified; please apply your changes to the latest "
+            "version and try again");
+    }
+    StoredObject object{key, uid, context.takeRevision(), {}};
+    object.json = document.complete(uid, createdAt, object.revision);
+    auto& change = db.statement(
+        "UPDATE objects SET revision = ?2, state = ?3, expires_at = ?4, json = ?5 WHERE id = "
+        "?1");
+    change.bind(1, id).bind(2, static_cast<std::int64_t>(object.revision)).bind(5, object.json);
+    document.state() ? change.bind(3, *document.state()) : change.bindNull(3);
+    document.expiresAt() ? change.bind(4, *document.expiresAt()) : change.bindNull(4);
+    change.step();
+    auto previousLabels = ObjectDocument::labelsOf(current->json);
+    if (auto counted =
+            ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
+        auto before = ActionCounts::of(key.resource, key.ns, previousState, previousLabels);
+        ActionCounts::adjust(db, *before, "live", -1);
+        ActionCounts::adjust(db, *counted, "live", +1);
+    }
+    // Most updates are of status: their labels stay as they were.
+    if (previousLabels != document.labels()) {
+        deleteLabels(db, current->resource, key, previousLabels);
+        insertLabels(db, current->resource, key, id, document.labels());
+    }
+    pinChange(db, revision, current->json);
+    appendChange(db, object.revision, kModified, current->resource, key, kAsInObjects);
+    context.publish({{WatchEvent::Type::kModified, object}, document.labels()});
+    return object;
+}
+
+Result<StoredObject> removeIn(WriteContext& context, const ObjectKey& key,
+                              const Preconditions& preconditions) {
+    auto& db = context.db();
+    auto current = currentRow(db, key);
+    if (!current) {
+        return notFound(key);
+    }
+    auto id = current->id;
+    StoredObject object{key, current->uid, current->revision, std::move(current->json)};
+    const auto& state = current->state;
+    if (!preconditions.uid.empty() && preconditions.uid != object.uid) {
+        return Status::conflict("Precondition failed: UID in precondition: " + preconditions.uid +
+                                ", UID in object meta: " + object.uid);
+    }
+    if (preconditions.revision != 0 && preconditions.revision != object.revision) {
+        return Status::conflict(
+            "Precondition failed: ResourceVersion in precondition: " +
+            std::to_string(preconditions.revision) +
+            ", ResourceVersion in object meta: " + std::to_string(object.revision));
+    }
+    auto labels = ObjectDocument::labelsOf(object.json);
+    if (auto counted = ActionCounts::of(key.resource, key.ns, state, labels)) {
+        ActionCounts::adjust(db, *counted, "live", -1);
+        ActionCounts::adjust(db, *counted, "retired", +1);
+    }
+    db.statement("DELETE FROM objects WHERE id = ?1").bind(1, id).step();
+    deleteLabels(db, current->resource, key, labels);
+    pinChange(db, object.revision, object.json);
+    // The deletion is a change like any other: it has its revision, and
+    // watchers resume after it.
+    object.revision = context.takeRevision();
+    object.json = ObjectDocument::withRevision(object.json, object.revision);
+    appendChange(db, object.revision, kDeleted, current->resource, key, object.json);
+    context.publish({{WatchEvent::Type::kDeleted, object}, std::move(labels)});
+    return object;
+}
+
 }  // namespace
 
 Revision SqliteObjectStore::lastCommitted(const std::string& path) {
@@ -309,40 +430,8 @@ Result<StoredObject> SqliteObjectStore::create(const ObjectKey& key, const std::
     if (!parsed.isOk()) {
         return parsed.status();
     }
-    auto& document = parsed.value();
-    return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
-        auto& db = context.db();
-        auto resource = resourceId(db, key.resource);
-        StoredObject object{key, newUid(), context.takeRevision(), {}};
-        auto createdAt = static_cast<std::int64_t>(std::time(nullptr));
-        object.json = document.complete(object.uid, createdAt, object.revision);
-        auto id = static_cast<std::int64_t>(object.revision);
-        auto& insert = db.statement(
-            "INSERT INTO objects(id, resource_id, namespace, name, uid, created_at, revision, "
-            "state, expires_at, json) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?8, ?9)");
-        insert.bind(1, id).bind(2, resource).bind(3, key.ns).bind(4, key.name).bind(5, object.uid);
-        insert.bind(6, createdAt).bind(9, object.json);
-        document.state() ? insert.bind(7, *document.state()) : insert.bindNull(7);
-        document.expiresAt() ? insert.bind(8, *document.expiresAt()) : insert.bindNull(8);
-        try {
-            insert.step();
-        } catch (const SqliteError& e) {
-            // objects_by_name is the arbiter: no look-up before the insert.
-            if (e.extendedCode() == SQLITE_CONSTRAINT_UNIQUE) {
-                return Status::alreadyExists(key.resource + " \"" + key.name + "\" already exists");
-            }
-            throw;
-        }
-        insertLabels(db, resource, key, id, document.labels());
-        if (auto counted =
-                ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
-            ActionCounts::adjust(db, *counted, "live", +1);
-        }
-        appendChange(db, object.revision, kAdded, resource, key, kAsInObjects);
-        context.publish({{WatchEvent::Type::kAdded, object}, document.labels()});
-        return object;
-    });
+    return writer_->submit(
+        [&](WriteContext& context) { return createIn(context, key, parsed.value()); });
 }
 
 Result<StoredObject> SqliteObjectStore::get(const ObjectKey& key) {
@@ -367,90 +456,58 @@ Result<StoredObject> SqliteObjectStore::update(const ObjectKey& key, const std::
     if (!parsed.isOk()) {
         return parsed.status();
     }
-    auto& document = parsed.value();
-    return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
-        auto& db = context.db();
-        auto current = currentRow(db, key);
-        if (!current) {
-            return notFound(key);
-        }
-        auto id = current->id;
-        const auto& uid = current->uid;
-        auto createdAt = current->createdAt;
-        auto revision = current->revision;
-        const auto& previousState = current->state;
-        if ((expected != 0 && expected != revision) ||
-            (!document.uid().empty() && document.uid() != uid)) {
-            return Status::conflict(
-                "Operation cannot be fulfilled on " + key.resource + " \"" + key.name +
-                "\": the object has been modified; please apply your changes to the latest "
-                "version and try again");
-        }
-        StoredObject object{key, uid, context.takeRevision(), {}};
-        object.json = document.complete(uid, createdAt, object.revision);
-        auto& change = db.statement(
-            "UPDATE objects SET revision = ?2, state = ?3, expires_at = ?4, json = ?5 WHERE id = "
-            "?1");
-        change.bind(1, id).bind(2, static_cast<std::int64_t>(object.revision)).bind(5, object.json);
-        document.state() ? change.bind(3, *document.state()) : change.bindNull(3);
-        document.expiresAt() ? change.bind(4, *document.expiresAt()) : change.bindNull(4);
-        change.step();
-        auto previousLabels = ObjectDocument::labelsOf(current->json);
-        if (auto counted =
-                ActionCounts::of(key.resource, key.ns, document.state(), document.labels())) {
-            auto before = ActionCounts::of(key.resource, key.ns, previousState, previousLabels);
-            ActionCounts::adjust(db, *before, "live", -1);
-            ActionCounts::adjust(db, *counted, "live", +1);
-        }
-        // Most updates are of status: their labels stay as they were.
-        if (previousLabels != document.labels()) {
-            deleteLabels(db, current->resource, key, previousLabels);
-            insertLabels(db, current->resource, key, id, document.labels());
-        }
-        pinChange(db, revision, current->json);
-        appendChange(db, object.revision, kModified, current->resource, key, kAsInObjects);
-        context.publish({{WatchEvent::Type::kModified, object}, document.labels()});
-        return object;
-    });
+    return writer_->submit(
+        [&](WriteContext& context) { return updateIn(context, key, parsed.value(), expected); });
 }
 
 Result<StoredObject> SqliteObjectStore::remove(const ObjectKey& key,
                                                const Preconditions& preconditions) {
-    return writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
-        auto& db = context.db();
-        auto current = currentRow(db, key);
-        if (!current) {
-            return notFound(key);
+    return writer_->submit(
+        [&](WriteContext& context) { return removeIn(context, key, preconditions); });
+}
+
+Result<std::vector<StoredObject>> SqliteObjectStore::apply(const std::vector<Mutation>& mutations) {
+    // Parsed here, on the caller's thread, like a single create or update.
+    std::vector<std::optional<ObjectDocument>> documents;
+    for (const auto& mutation : mutations) {
+        if (mutation.kind == Mutation::Kind::kRemove) {
+            documents.emplace_back();
+            continue;
         }
-        auto id = current->id;
-        StoredObject object{key, current->uid, current->revision, std::move(current->json)};
-        const auto& state = current->state;
-        if (!preconditions.uid.empty() && preconditions.uid != object.uid) {
-            return Status::conflict("Precondition failed: UID in precondition: " +
-                                    preconditions.uid + ", UID in object meta: " + object.uid);
+        auto parsed = prepare(mutation.key, mutation.json);
+        if (!parsed.isOk()) {
+            return parsed.status();
         }
-        if (preconditions.revision != 0 && preconditions.revision != object.revision) {
-            return Status::conflict(
-                "Precondition failed: ResourceVersion in precondition: " +
-                std::to_string(preconditions.revision) +
-                ", ResourceVersion in object meta: " + std::to_string(object.revision));
+        documents.emplace_back(std::move(parsed).value());
+    }
+    std::vector<StoredObject> applied;
+    // One write, so one savepoint: the first failure undoes them all.
+    auto result = writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+        applied.clear();
+        for (std::size_t i = 0; i < mutations.size(); ++i) {
+            const auto& mutation = mutations[i];
+            auto done = [&]() -> Result<StoredObject> {
+                switch (mutation.kind) {
+                    case Mutation::Kind::kCreate:
+                        return createIn(context, mutation.key, *documents[i]);
+                    case Mutation::Kind::kUpdate:
+                        return updateIn(context, mutation.key, *documents[i], mutation.expected);
+                    case Mutation::Kind::kRemove:
+                        break;
+                }
+                return removeIn(context, mutation.key, mutation.preconditions);
+            }();
+            if (!done.isOk()) {
+                return done.status();
+            }
+            applied.push_back(std::move(done).value());
         }
-        auto labels = ObjectDocument::labelsOf(object.json);
-        if (auto counted = ActionCounts::of(key.resource, key.ns, state, labels)) {
-            ActionCounts::adjust(db, *counted, "live", -1);
-            ActionCounts::adjust(db, *counted, "retired", +1);
-        }
-        db.statement("DELETE FROM objects WHERE id = ?1").bind(1, id).step();
-        deleteLabels(db, current->resource, key, labels);
-        pinChange(db, object.revision, object.json);
-        // The deletion is a change like any other: it has its revision, and
-        // watchers resume after it.
-        object.revision = context.takeRevision();
-        object.json = ObjectDocument::withRevision(object.json, object.revision);
-        appendChange(db, object.revision, kDeleted, current->resource, key, object.json);
-        context.publish({{WatchEvent::Type::kDeleted, object}, std::move(labels)});
-        return object;
+        return StoredObject{};
     });
+    if (!result.isOk()) {
+        return result.status();
+    }
+    return applied;
 }
 
 Result<ListPage> SqliteObjectStore::list(const ListOptions& options) {

@@ -37,6 +37,7 @@ public:
     Result<StoredObject> update(const ObjectKey& key, const std::string& json,
                                 Revision expected) override;
     Result<StoredObject> remove(const ObjectKey& key, const Preconditions& preconditions) override;
+    Result<std::vector<StoredObject>> apply(const std::vector<Mutation>& mutations) override;
     Result<ListPage> list(const ListOptions& options) override;
     Result<std::unique_ptr<Watch>> watch(const WatchOptions& options) override;
     Revision currentRevision() const override { return hub_.committed(); }

@@ -138,6 +138,68 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_are_all_acknowledged_with_revisions_with
     BOOST_TEST(store.currentRevision() == 320u);
 }
 
+// A restore point content's deletion removes its restore point and adds a
+// retire action: the store applies such writes together or not at all.
+BOOST_AUTO_TEST_CASE(apply_commits_several_writes_together_in_order) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    auto bound = store.create(key("app", "bound"), action("bound", "mysql")).value();
+    auto running = store.create(key("app", "run"), action("run", "mysql", "Running")).value();
+    auto watch = store.watch({.resource = kBackupActions, .after = running.revision}).value();
+
+    auto applied = store.apply({
+        Mutation::remove(key("app", "bound"), {.uid = bound.uid}),
+        Mutation::create(key("app", "retire"), action("retire", "mysql")),
+        Mutation::update(key("app", "run"), action("run", "mysql", "Cancelled"), running.revision),
+    });
+    BOOST_REQUIRE_MESSAGE(applied.isOk(), applied.status().message());
+    BOOST_REQUIRE(applied->size() == 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST(applied.value()[i].revision == running.revision + 1 + i);
+    }
+    BOOST_TEST((store.get(key("app", "bound")).status().code() == StatusCode::kNotFound));
+    BOOST_TEST(store.get(key("app", "retire")).isOk());
+    BOOST_TEST(store.get(key("app", "run"))->json.find("Cancelled") != std::string::npos);
+    for (auto type :
+         {WatchEvent::Type::kDeleted, WatchEvent::Type::kAdded, WatchEvent::Type::kModified}) {
+        auto event = watch->next(std::chrono::milliseconds(5000));
+        BOOST_REQUIRE((event.isOk() && event->has_value()));
+        BOOST_TEST((event.value()->type == type));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(apply_stores_nothing_when_one_write_fails) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    auto existing = store.create(key("app", "a"), action("a", "mysql")).value();
+    BOOST_REQUIRE(store.update(key("app", "a"), action("a", "mysql", "Running"), 0).isOk());
+    auto before = store.currentRevision();
+
+    auto stale = store.apply({
+        Mutation::create(key("app", "b"), action("b", "mysql")),
+        Mutation::update(key("app", "a"), action("a", "mysql", "Complete"), existing.revision),
+    });
+    BOOST_TEST((stale.status().code() == StatusCode::kConflict));
+    auto malformed = store.apply({
+        Mutation::create(key("app", "c"), action("c", "mysql")),
+        Mutation::create(key("app", "d"), "{not json"),
+    });
+    BOOST_TEST((malformed.status().code() == StatusCode::kInvalid));
+    auto taken = store.apply({
+        Mutation::remove(key("app", "a")),
+        Mutation::create(key("app", "e"), action("e", "mysql")),
+        Mutation::create(key("app", "e"), action("e", "mysql")),
+    });
+    BOOST_TEST((taken.status().code() == StatusCode::kAlreadyExists));
+
+    BOOST_TEST(store.currentRevision() == before);  // no revision used, none skipped
+    for (const auto* name : {"b", "c", "d", "e"}) {
+        BOOST_TEST((store.get(key("app", name)).status().code() == StatusCode::kNotFound), name);
+    }
+    BOOST_TEST(store.get(key("app", "a"))->json.find("Running") != std::string::npos);
+    BOOST_TEST(store.create(key("app", "f"), action("f", "mysql"))->revision == before + 1);
+}
+
 BOOST_AUTO_TEST_CASE(a_full_write_queue_is_overloaded) {
     StoreOptions options;
     options.writeQueue = 0;

@@ -38,6 +38,27 @@ struct Preconditions {
     Revision revision = 0;
 };
 
+// One of several writes that commit together or not at all (ObjectStore::apply).
+struct Mutation {
+    enum class Kind { kCreate, kUpdate, kRemove };
+
+    static Mutation create(ObjectKey key, std::string json) {
+        return {Kind::kCreate, std::move(key), std::move(json), 0, {}};
+    }
+    static Mutation update(ObjectKey key, std::string json, Revision expected) {
+        return {Kind::kUpdate, std::move(key), std::move(json), expected, {}};
+    }
+    static Mutation remove(ObjectKey key, Preconditions preconditions = {}) {
+        return {Kind::kRemove, std::move(key), {}, 0, std::move(preconditions)};
+    }
+
+    Kind kind;
+    ObjectKey key;
+    std::string json;             // create and update
+    Revision expected = 0;        // update, as in ObjectStore::update
+    Preconditions preconditions;  // remove
+};
+
 struct ListOptions {
     enum class Order {
         kByName,       // namespace, then name: Kubernetes' order
@@ -130,6 +151,12 @@ public:
     // hold, NotFound when absent.
     virtual Result<StoredObject> remove(const ObjectKey& key,
                                         const Preconditions& preconditions) = 0;
+
+    // Applies `mutations` in order in one transaction, each seeing those
+    // before it, each with the next revision: all of them or, at the first
+    // that fails, none (that failure's Status, as the single call would
+    // give it). Returns the objects as the single calls would.
+    virtual Result<std::vector<StoredObject>> apply(const std::vector<Mutation>& mutations) = 0;
 
     // A page of objects. Pages never scan a whole resource: each is an
     // index range.
