@@ -2,6 +2,8 @@
 
 #include "Connection.h"
 
+#include <kiod/ResponseStream.h>
+
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -30,6 +32,11 @@ public:
     void redirect(const std::string& uri, HTTPStatus status = HTTP_FOUND) override;
     void requireAuthentication(const std::string& realm) override;
     bool sent() const override { return sent_; }
+
+    // Sends the head with a chunked body (HTTP/1.1; unframed until the
+    // connection closes for HTTP/1.0) and hands the body to a stream that
+    // the connection's event loop serves: see RouteRequest::detach.
+    std::shared_ptr<ResponseStream> detach(StreamOptions options);
 
     // Completes the response: one never sent goes out with an empty body; a
     // chunked body gets its last chunk. Returns whether the connection can

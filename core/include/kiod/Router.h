@@ -1,6 +1,7 @@
 #pragma once
 
 #include <kiod/RequestObserver.h>
+#include <kiod/ResponseStream.h>
 
 #include <functional>
 #include <map>
@@ -39,6 +40,17 @@ public:
     bool hasQuery(std::string_view name) const;
     std::optional<std::string> query(std::string_view name) const;
     std::vector<std::string> queryAll(std::string_view name) const;
+
+    // Turns `response` (this request's) into a stream that outlives the
+    // handler (see ResponseStream.h): sends the status and headers set so
+    // far with `Transfer-Encoding: chunked`, and returns the stream. The
+    // handler should then return promptly, without writing to `response`;
+    // its worker is free and the stream is served by the event loop.
+    // Request observers see the request once, when the handler returns.
+    // Throws std::logic_error if the response was already sent or is not
+    // one of kiod's listeners' responses.
+    std::shared_ptr<ResponseStream> detach(Poco::Net::HTTPServerResponse& response,
+                                           StreamOptions options = {});
 
 private:
     void parseQuery() const;
