@@ -173,7 +173,9 @@ void EventLoop::run() {
             // the socket takes it now.
             notify(connection->stream->finish(StreamEnd::kShutdown));
             connection->output += connection->stream->take().bytes;
-            connection->flush();
+            if (!connection->failed) {
+                connection->flush();
+            }
             releaseStream(*connection, StreamEnd::kShutdown);
         }
         ::shutdown(fd, SHUT_RDWR);

@@ -18,8 +18,8 @@ class BodyStreamBuf;
 // Poco's HTTPServerResponse over a kiod Connection, so that handlers written
 // against Poco's interface run on kiod's event loops. Output goes to the
 // connection's buffer; in `blocking` mode (a worker thread) a flush of the
-// body stream, or a large body, sends it right away, which is how streamed
-// responses (watch) reach the client while the handler runs.
+// body stream, or a large body, sends it right away, which is how a handler
+// streams while it runs; detach() hands the body to the event loop instead.
 class ServerResponse : public Poco::Net::HTTPServerResponse {
 public:
     ServerResponse(Connection& connection, bool blocking, bool headRequest);

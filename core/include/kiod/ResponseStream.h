@@ -27,7 +27,10 @@ struct StreamOptions {
     // counting what the kernel's socket buffers hold) past which write()
     // refuses and ends the stream as kTooSlow. It bounds what a client that
     // stops reading can cost: a thousand streams at the bound hold
-    // 1000 * maxUnsent bytes.
+    // 1000 * maxUnsent bytes. Writes not yet taken by the event loop count
+    // too, so a burst larger than this is refused even for a fast client:
+    // size it above the largest burst (a list replayed at the start of a
+    // watch, say), or pace the burst.
     std::size_t maxUnsent = 256 * 1024;
 
     // Called exactly once when the stream ends for a reason other than

@@ -69,7 +69,8 @@ using RouteHandler = std::function<void(RouteRequest&, Poco::Net::HTTPServerResp
 // Where a handler runs.
 enum class Execution {
     // On the listener's worker pool: free to block (disk, locks, waiting for
-    // a commit, streaming a response for minutes).
+    // a commit). A response that streams for minutes (a watch) should be
+    // detached (RouteRequest::detach) rather than hold a worker that long.
     kWorker,
     // On the event loop that read the request, for handlers that never
     // block and finish in microseconds (health, metrics): this saves two
