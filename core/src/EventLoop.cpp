@@ -326,6 +326,14 @@ bool EventLoop::pump(Connection& connection) {
         notify(stream.finish(StreamEnd::kShutdown));
     }
     auto taken = stream.take();
+    if (connection.outputSent > 0 && !taken.bytes.empty()) {
+        // Output is only cleared once all of it is sent; a stream whose
+        // client stays a little behind would keep every byte it was ever
+        // sent. What is left to send stays the same bytes (as a TLS write
+        // being retried needs), just earlier in the buffer.
+        connection.output.erase(0, connection.outputSent);
+        connection.outputSent = 0;
+    }
     connection.output += taken.bytes;
     switch (taken.state) {
         case DetachedStream::State::kOpen:

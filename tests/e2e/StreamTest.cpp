@@ -199,6 +199,26 @@ BOOST_AUTO_TEST_CASE(close_ends_the_body_and_the_connection_serves_the_next_requ
     BOOST_TEST(ended(api) == "disconnected=0 too_slow=0 shutdown=0 twice=0");
 }
 
+BOOST_AUTO_TEST_CASE(timeouts_do_not_cut_an_open_stream) {
+    TempDir dir;
+    // One event loop, so that the sweep that closes the idle connection
+    // below looks at the stream too.
+    KiodProcess kiod(
+        dir, baseConfig(dir, "streamtest"),
+        {"--set", "listener.api.io_threads=1", "--set", "listener.api.keep_alive_timeout=100ms",
+         "--set", "listener.api.idle_timeout=100ms"});
+    auto api = kiod.url("api");
+    Watch watch(api);
+    RawConnection idle(api);
+    idle.send("GET /livez HTTP/1.1\r\nHost: kiod\r\n\r\n");
+    // Returns once kiod closes the idle connection: by then the stream,
+    // quiet for longer, has been past both timeouts too.
+    BOOST_TEST(count(idle.readToEnd(), "HTTP/1.1 200 OK") == 1);
+
+    BOOST_TEST(post(api, "/stream/broadcast?data=still") == "written=1 refused=0");
+    BOOST_TEST(watch.bodyUntil("still-0\n") == "id=0\nstill-0\n");
+}
+
 BOOST_AUTO_TEST_CASE(sigterm_ends_open_streams_with_their_last_chunk_and_exits_0) {
     TempDir dir;
     // A grace period far longer than the test may take: kiod must not wait
