@@ -199,6 +199,25 @@ BOOST_AUTO_TEST_CASE(close_ends_the_body_and_the_connection_serves_the_next_requ
     BOOST_TEST(ended(api) == "disconnected=0 too_slow=0 shutdown=0 twice=0");
 }
 
+BOOST_AUTO_TEST_CASE(streams_that_asked_for_close_or_http_1_0_end_with_their_connection) {
+    TempDir dir;
+    KiodProcess kiod(dir, baseConfig(dir, "streamtest"));
+    auto api = kiod.url("api");
+    RawConnection closing(api);
+    closing.send("GET /stream/watch HTTP/1.1\r\nHost: kiod\r\nConnection: close\r\n\r\n");
+    closing.readUntil("id=0\n");
+    RawConnection old(api);
+    old.send("GET /stream/watch HTTP/1.0\r\n\r\n");
+    old.readUntil("id=1\n");
+
+    BOOST_TEST(post(api, "/stream/close") == "closed=2");
+    auto chunked = closing.readToEnd();
+    BOOST_TEST(chunked.ends_with("\r\n\r\n5\r\nid=0\n\r\n0\r\n\r\n"), chunked);
+    auto unframed = old.readToEnd();
+    BOOST_TEST(unframed.find("Transfer-Encoding") == std::string::npos, unframed);
+    BOOST_TEST(unframed.ends_with("\r\n\r\nid=1\n"), unframed);
+}
+
 BOOST_AUTO_TEST_CASE(timeouts_do_not_cut_an_open_stream) {
     TempDir dir;
     // One event loop, so that the sweep that closes the idle connection
