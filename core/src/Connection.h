@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DetachedStream.h"
 #include "RequestParser.h"
 #include "Transport.h"
 
@@ -46,6 +47,10 @@ struct Connection {
     // socket must become readable, not writable.
     bool writeNeedsRead = false;
     std::chrono::steady_clock::time_point deadline;
+    // The response detached from its handler (RouteRequest::detach), while
+    // its body is open. Requests that follow wait in `input` until it ends,
+    // and timeouts do not apply.
+    std::shared_ptr<DetachedStream> stream;
 };
 
 }  // namespace kiod

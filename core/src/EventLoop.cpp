@@ -48,6 +48,14 @@ EventLoop::EventLoop(ConnectionHandler& handler, int listenFd, std::string name)
 
 EventLoop::~EventLoop() {
     stop();
+    // Streams detached by handlers that returned after the loop stopped (the
+    // grace period was over): the workers are done by now, so nobody can
+    // detach another, and onEnd runs here, on the thread that stops kiod.
+    for (auto& [fd, connection] : connections_) {
+        if (connection->stream) {
+            releaseStream(*connection, StreamEnd::kShutdown);
+        }
+    }
     connections_.clear();
     ::close(wakeFd_);
     ::close(epoll_);
@@ -95,6 +103,20 @@ void EventLoop::release(Connection& connection) {
     connection.busy = true;
 }
 
+void EventLoop::post(std::shared_ptr<DetachedStream> stream) {
+    bool first;
+    {
+        std::lock_guard lock(mutex_);
+        first = ready_.empty();
+        ready_.push_back(std::move(stream));
+    }
+    // A non-empty list has a wake-up on its way already: a fan-out to a
+    // thousand streams costs the loop one.
+    if (first) {
+        wake();
+    }
+}
+
 void EventLoop::run() {
     epoll_event events[128];
     auto lastSweep = std::chrono::steady_clock::now();
@@ -113,6 +135,7 @@ void EventLoop::run() {
             }
         }
         takeReturned();
+        takeReady();
         if (stopAccepting_ && accepting_) {
             control(epoll_, EPOLL_CTL_DEL, listenFd_, 0);
             accepting_ = false;
@@ -120,7 +143,12 @@ void EventLoop::run() {
         if (draining_ && !drained) {
             drained = true;
             for (auto& [fd, connection] : connections_) {
-                if (!connection->busy && connection->input.empty() && !connection->hasOutput()) {
+                if (connection->busy) {
+                    continue;  // seen again when its worker gives it back
+                }
+                if (connection->stream) {
+                    process(*connection);  // ends the stream, closes once sent
+                } else if (connection->input.empty() && !connection->hasOutput()) {
                     closing_.push_back(fd);
                 }
             }
@@ -140,6 +168,16 @@ void EventLoop::run() {
     // Workers may still hold connections: shut the sockets down so that
     // their writes fail now; the connections are freed with the loop.
     for (auto& [fd, connection] : connections_) {
+        if (!connection->busy && connection->stream) {
+            // Past the grace period: the terminating chunk still goes out if
+            // the socket takes it now.
+            notify(connection->stream->finish(StreamEnd::kShutdown));
+            connection->output += connection->stream->take().bytes;
+            if (!connection->failed) {
+                connection->flush();
+            }
+            releaseStream(*connection, StreamEnd::kShutdown);
+        }
         ::shutdown(fd, SHUT_RDWR);
     }
 }
@@ -175,16 +213,16 @@ void EventLoop::onEvent(Connection& connection, std::uint32_t events) {
         closing_.push_back(connection.fd);
         return;
     }
-    if ((events & EPOLLOUT) && connection.wantsWrite) {
+    // A TLS write that needs the peer's next record waits for readability.
+    bool writable = (events & EPOLLOUT) || (connection.writeNeedsRead && (events & EPOLLIN));
+    if (connection.wantsWrite && writable) {
         auto flushed = connection.flush();
         if (flushed == Connection::Flush::kFailed) {
             closing_.push_back(connection.fd);
             return;
         }
-        if (flushed == Connection::Flush::kDone) {
-            connection.wantsWrite = false;
-            updateInterest(connection);
-        }
+        connection.wantsWrite = flushed == Connection::Flush::kPending;
+        updateInterest(connection);
     }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
         bool peerGone = false;
@@ -204,14 +242,25 @@ void EventLoop::onEvent(Connection& connection, std::uint32_t events) {
             closing_.push_back(connection.fd);
             return;
         }
+        if (connection.stream && connection.input.size() >=
+                                     RequestParser::kMaxHeadBytes + RequestParser::kMaxBodyBytes) {
+            // Requests wait while a stream is open; a client that piles up
+            // this much meanwhile is not one to wait for (and its unread
+            // input would wake the loop forever).
+            closing_.push_back(connection.fd);
+            return;
+        }
     }
     process(connection);
 }
 
 void EventLoop::process(Connection& connection) {
     auto now = std::chrono::steady_clock::now();
+    if (connection.stream && !pump(connection)) {
+        return;
+    }
     while (!connection.busy && !connection.failed && !connection.closeAfterOutput &&
-           !connection.input.empty()) {
+           !connection.stream && !connection.input.empty()) {
         auto state = connection.parser.parse(connection.input);
         if (state == RequestParser::State::kIncomplete) {
             break;
@@ -233,6 +282,11 @@ void EventLoop::process(Connection& connection) {
         if (handler_.serve(*this, connection)) {
             return;  // a worker has it now
         }
+        // An event-loop handler may have detached its response, and even
+        // completed it already, making way for the next request.
+        if (connection.stream && !pump(connection)) {
+            return;
+        }
     }
     if (connection.hasOutput() && !connection.wantsWrite) {
         switch (connection.flush()) {
@@ -247,6 +301,10 @@ void EventLoop::process(Connection& connection) {
                 break;
         }
     }
+    if (connection.stream) {
+        connection.stream->setUnsent(connection.output.size() - connection.outputSent);
+        return;  // no deadline while the stream is open
+    }
     if (connection.failed || (connection.closeAfterOutput && !connection.hasOutput())) {
         closing_.push_back(connection.fd);
         return;
@@ -259,9 +317,68 @@ void EventLoop::process(Connection& connection) {
     connection.deadline = now + (idle ? handler_.keepAliveTimeout() : handler_.requestTimeout());
 }
 
+bool EventLoop::pump(Connection& connection) {
+    auto& stream = *connection.stream;
+    if (!stream.attached()) {
+        stream.attach(*this, connection);
+    }
+    if (draining_) {
+        notify(stream.finish(StreamEnd::kShutdown));
+    }
+    auto taken = stream.take();
+    if (connection.outputSent > 0 && !taken.bytes.empty()) {
+        // Output is only cleared once all of it is sent; a stream whose
+        // client stays a little behind would keep every byte it was ever
+        // sent. What is left to send stays the same bytes (as a TLS write
+        // being retried needs), just earlier in the buffer.
+        connection.output.erase(0, connection.outputSent);
+        connection.outputSent = 0;
+    }
+    connection.output += taken.bytes;
+    switch (taken.state) {
+        case DetachedStream::State::kOpen:
+            return true;
+        case DetachedStream::State::kFinished:
+            // The body is complete once this output is sent: the connection
+            // goes back to serving requests (or closes, as the request
+            // asked) like after any other response.
+            releaseStream(connection, StreamEnd::kDisconnected);
+            return true;
+        case DetachedStream::State::kDropped:
+            closing_.push_back(connection.fd);
+            return false;
+    }
+    return true;
+}
+
+void EventLoop::releaseStream(Connection& connection, StreamEnd reason) {
+    auto stream = std::move(connection.stream);
+    connection.stream = nullptr;
+    notify(stream->release(reason));
+    handler_.streamReleased(connection);
+}
+
+void EventLoop::notify(const std::function<void()>& callback) {
+    if (!callback) {
+        return;
+    }
+    try {
+        callback();
+    } catch (const std::exception& e) {
+        Poco::Logger::get("kiod.http")
+            .error("%s: a stream's end callback threw: %s", name_, std::string(e.what()));
+    } catch (...) {
+        Poco::Logger::get("kiod.http").error("%s: a stream's end callback threw", name_);
+    }
+}
+
 void EventLoop::updateInterest(Connection& connection) {
+    // A TLS write that needs to read first (writeNeedsRead) waits for
+    // readability, which is always asked for; asking for writability too
+    // would wake the loop in a spin while the socket is writable.
+    bool writable = connection.wantsWrite && !connection.writeNeedsRead;
     control(epoll_, EPOLL_CTL_MOD, connection.fd,
-            EPOLLIN | EPOLLRDHUP | (connection.wantsWrite ? EPOLLOUT : 0u));
+            EPOLLIN | EPOLLRDHUP | (writable ? EPOLLOUT : 0u));
 }
 
 void EventLoop::takeReturned() {
@@ -272,16 +389,35 @@ void EventLoop::takeReturned() {
     }
     for (auto* connection : returned) {
         connection->busy = false;
-        if (connection->failed || (connection->closeAfterOutput && !connection->hasOutput())) {
+        if (connection->failed ||
+            (connection->closeAfterOutput && !connection->hasOutput() && !connection->stream)) {
             closing_.push_back(connection->fd);
             continue;
         }
         control(epoll_, EPOLL_CTL_ADD, connection->fd, EPOLLIN | EPOLLRDHUP);
-        process(*connection);  // a pipelined request may be waiting
+        process(*connection);  // a pipelined request, or a detached stream, may be waiting
+    }
+}
+
+void EventLoop::takeReady() {
+    std::vector<std::shared_ptr<DetachedStream>> ready;
+    {
+        std::lock_guard lock(mutex_);
+        ready.swap(ready_);
+    }
+    for (auto& stream : ready) {
+        // Null once the loop let the stream go (its connection may be gone).
+        auto* connection = stream->connection();
+        if (connection && connection->stream == stream) {
+            process(*connection);
+        }
     }
 }
 
 void EventLoop::close(Connection& connection) {
+    if (connection.stream) {
+        releaseStream(connection, StreamEnd::kDisconnected);
+    }
     if (!connection.failed) {
         connection.transport->shutdown();
     }
@@ -291,7 +427,7 @@ void EventLoop::close(Connection& connection) {
 
 void EventLoop::sweep(std::chrono::steady_clock::time_point now) {
     for (auto& [fd, connection] : connections_) {
-        if (!connection->busy && connection->deadline < now) {
+        if (!connection->busy && !connection->stream && connection->deadline < now) {
             closing_.push_back(fd);
         }
     }

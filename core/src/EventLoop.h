@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -28,13 +29,17 @@ public:
     // request may take to arrive once begun.
     virtual std::chrono::milliseconds keepAliveTimeout() const = 0;
     virtual std::chrono::milliseconds requestTimeout() const = 0;
+    // The loop let go of connection.stream: its body is complete, or the
+    // connection is closing. The request it answered is over.
+    virtual void streamReleased(Connection& connection) = 0;
 };
 
 // One I/O thread of a listener: accepts connections (the listening socket
 // is shared by every loop of the listener; the kernel wakes one per
 // connection), reads and parses requests, runs event-loop routes inline and
 // passes the others to workers, and writes responses without blocking. Idle
-// keep-alive connections cost no thread.
+// keep-alive connections cost no thread, and neither do detached response
+// streams: writers post them here and the loop sends what they wrote.
 class EventLoop {
 public:
     EventLoop(ConnectionHandler& handler, int listenFd, std::string name);
@@ -44,7 +49,8 @@ public:
     // Stops accepting; connections already accepted are served on.
     void stopAccepting();
     // From now on, closes each connection as soon as it has no request in
-    // progress (answers carry Connection: close).
+    // progress (answers carry Connection: close), and ends detached streams
+    // with their terminating chunk (StreamEnd::kShutdown).
     void drain();
     // Shuts every connection down, so that a worker writing to one fails at
     // once, and ends the thread. The connections are freed with the loop,
@@ -57,6 +63,10 @@ public:
     // Stop the epoll interest in a connection a worker is about to own.
     void release(Connection& connection);
 
+    // `stream` has output to send or has ended; thread-safe. Called by
+    // DetachedStream with its own lock held, so this takes only the loop's.
+    void post(std::shared_ptr<DetachedStream> stream);
+
 private:
     void run();
     void acceptAll();
@@ -66,6 +76,13 @@ private:
     void close(Connection& connection);
     void sweep(std::chrono::steady_clock::time_point now);
     void takeReturned();
+    void takeReady();
+    // Moves what the connection's stream was written to its output; false
+    // when the connection must close instead (a client too slow).
+    bool pump(Connection& connection);
+    void releaseStream(Connection& connection, StreamEnd reason);
+    // Runs an onEnd callback that DetachedStream handed out.
+    void notify(const std::function<void()>& callback);
     void wake();
 
     ConnectionHandler& handler_;
@@ -80,6 +97,7 @@ private:
 
     std::mutex mutex_;
     std::vector<Connection*> returned_;
+    std::vector<std::shared_ptr<DetachedStream>> ready_;
     std::atomic<bool> stopAccepting_{false};
     std::atomic<bool> draining_{false};
     std::atomic<bool> stopping_{false};

@@ -1,5 +1,7 @@
 #include "HttpRouter.h"
 
+#include "ServerExchange.h"
+
 #include <kiod/StatusResponse.h>
 
 #include <Poco/Logger.h>
@@ -73,6 +75,15 @@ std::vector<std::string> RouteRequest::queryAll(std::string_view name) const {
         values.push_back(it->second);
     }
     return values;
+}
+
+std::shared_ptr<ResponseStream> RouteRequest::detach(Poco::Net::HTTPServerResponse& response,
+                                                     StreamOptions options) {
+    auto* ours = dynamic_cast<ServerResponse*>(&response);
+    if (!ours || &http_.response() != &response) {
+        throw std::logic_error("detach: not the response of this request on a kiod listener");
+    }
+    return ours->detach(std::move(options));
 }
 
 HttpRouter::HttpRouter(const std::vector<std::string>& listeners) {

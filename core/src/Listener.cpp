@@ -127,7 +127,11 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
     bool queued =
         workers_->submit([this, &loop, &connection, routed = std::move(routed)]() mutable {
             exchange(connection, routed, true);
-            connection.flushAll(std::chrono::seconds(30));
+            if (!connection.stream) {
+                connection.flushAll(std::chrono::seconds(30));
+            }
+            // A detached stream's head and body are the loop's to send: the
+            // worker is free now, whatever the client's pace.
             loop.giveBack(&connection);
         });
     if (!queued) {
@@ -156,13 +160,29 @@ void Listener::exchange(Connection& connection, RoutedRequest& routed, bool bloc
         router_.serve(config_.name, routed, request, response);
         connection.closeAfterOutput = !response.finish();
     }
-    finishRequest(connection);
+    if (connection.stream) {
+        consumeRequest(connection);  // in flight until streamReleased
+    } else {
+        finishRequest(connection);
+    }
 }
 
 void Listener::finishRequest(Connection& connection) {
+    consumeRequest(connection);
+    leaveFlight();
+}
+
+void Listener::consumeRequest(Connection& connection) {
     connection.input.erase(0, connection.parser.consumed());
     connection.parser.reset();
     connection.continueSent = false;
+}
+
+void Listener::streamReleased(Connection&) {
+    leaveFlight();
+}
+
+void Listener::leaveFlight() {
     std::lock_guard lock(inflightMutex_);
     if (--inflight_ == 0) {
         inflightDone_.notify_all();

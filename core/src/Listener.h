@@ -22,7 +22,9 @@ class HttpRouter;
 
 // One configured listener: a bound socket (TLS when configured), event
 // loops that own its connections, and a worker pool for handlers that may
-// block. Counts requests in flight so that a stop can let them finish.
+// block. Counts requests in flight so that a stop can let them finish; a
+// detached response stream is in flight until its body ends, so that a stop
+// waits for the loops to send the streams' terminating chunks.
 //
 // Why not Poco's HTTPServer: it gives every connection a thread, so each
 // request on a busy listener costs a switch to that connection's thread,
@@ -59,6 +61,7 @@ public:
     void reject(Connection& connection, int status, const std::string& reason) override;
     std::chrono::milliseconds keepAliveTimeout() const override { return config_.keepAliveTimeout; }
     std::chrono::milliseconds requestTimeout() const override { return config_.idleTimeout; }
+    void streamReleased(Connection& connection) override;
 
 private:
     // Runs the routed request in `connection` and leaves the response in its
@@ -66,6 +69,10 @@ private:
     void exchange(Connection& connection, struct RoutedRequest& routed, bool blocking);
     // Consumes the request from the connection's input; no longer in flight.
     void finishRequest(Connection& connection);
+    // Consumes the request from the connection's input, leaving it in flight
+    // (a detached stream).
+    void consumeRequest(Connection& connection);
+    void leaveFlight();
 
     ListenerConfig config_;
     const HttpRouter& router_;

@@ -1,5 +1,8 @@
 #include "ServerExchange.h"
 
+#include "ChunkedEncoding.h"
+#include "DetachedStream.h"
+
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
@@ -8,6 +11,7 @@
 #include <Poco/String.h>
 
 #include <ctime>
+#include <stdexcept>
 #include <streambuf>
 
 namespace kiod {
@@ -48,7 +52,7 @@ public:
     void finish() {
         drain();
         if (chunked_ && !discard_) {
-            connection_.output += "0\r\n\r\n";
+            connection_.output += kLastChunk;
         }
     }
 
@@ -83,11 +87,7 @@ private:
         }
         auto& out = connection_.output;
         if (chunked_) {
-            char size[20];
-            int n = std::snprintf(size, sizeof size, "%zx\r\n", length);
-            out.append(size, static_cast<std::size_t>(n));
-            out.append(buffer_, length);
-            out += "\r\n";
+            appendChunk(out, std::string_view(buffer_, length));
         } else {
             out.append(buffer_, length);
         }
@@ -170,6 +170,30 @@ void ServerResponse::requireAuthentication(const std::string& realm) {
     setStatusAndReason(HTTP_UNAUTHORIZED);
     set("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
     sendBuffer(nullptr, 0);
+}
+
+std::shared_ptr<ResponseStream> ServerResponse::detach(StreamOptions options) {
+    if (sent_) {
+        throw std::logic_error("detach: the response was already sent");
+    }
+    bool chunked = getVersion() == HTTP_1_1;
+    setContentLength(UNKNOWN_CONTENT_LENGTH);
+    setChunkedTransferEncoding(chunked);
+    if (!chunked) {
+        delimited_ = false;
+        setKeepAlive(false);
+    }
+    writeHead();
+    auto stream = headRequest_ ? DetachedStream::completed()
+                               : std::make_shared<DetachedStream>(chunked, std::move(options));
+    if (!headRequest_) {
+        connection_.stream = stream;
+    }
+    // Handlers hold the stream through this handle; when the last of them
+    // lets go of an open stream, the body ends as with close(), so that a
+    // handler that throws or forgets cannot leave a client waiting forever.
+    return std::shared_ptr<ResponseStream>(stream.get(),
+                                           [stream](ResponseStream*) { stream->close(); });
 }
 
 bool ServerResponse::finish() {

@@ -2,6 +2,8 @@
 
 #include "Connection.h"
 
+#include <kiod/ResponseStream.h>
+
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -16,8 +18,8 @@ class BodyStreamBuf;
 // Poco's HTTPServerResponse over a kiod Connection, so that handlers written
 // against Poco's interface run on kiod's event loops. Output goes to the
 // connection's buffer; in `blocking` mode (a worker thread) a flush of the
-// body stream, or a large body, sends it right away, which is how streamed
-// responses (watch) reach the client while the handler runs.
+// body stream, or a large body, sends it right away, which is how a handler
+// streams while it runs; detach() hands the body to the event loop instead.
 class ServerResponse : public Poco::Net::HTTPServerResponse {
 public:
     ServerResponse(Connection& connection, bool blocking, bool headRequest);
@@ -30,6 +32,11 @@ public:
     void redirect(const std::string& uri, HTTPStatus status = HTTP_FOUND) override;
     void requireAuthentication(const std::string& realm) override;
     bool sent() const override { return sent_; }
+
+    // Sends the head with a chunked body (HTTP/1.1; unframed until the
+    // connection closes for HTTP/1.0) and hands the body to a stream that
+    // the connection's event loop serves: see RouteRequest::detach.
+    std::shared_ptr<ResponseStream> detach(StreamOptions options);
 
     // Completes the response: one never sent goes out with an empty body; a
     // chunked body gets its last chunk. Returns whether the connection can

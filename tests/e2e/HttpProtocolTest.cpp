@@ -3,73 +3,14 @@
 // and idle clients, and a full worker pool.
 #include "HttpClient.h"
 #include "KiodProcess.h"
+#include "RawConnection.h"
 
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 #include <boost/test/unit_test.hpp>
 
 using namespace kiod::test;
-
-namespace {
-
-// A plain TCP connection to a kiod listener.
-class RawConnection {
-public:
-    explicit RawConnection(const std::string& url) {
-        Poco::URI uri(url);
-        socket_.connect(Poco::Net::SocketAddress(uri.getHost(), uri.getPort()));
-        socket_.setReceiveTimeout(Poco::Timespan(10, 0));
-    }
-
-    void send(const std::string& bytes) {
-        socket_.sendBytes(bytes.data(), static_cast<int>(bytes.size()));
-    }
-
-    // Reads until `text` has arrived (returns everything read so far) or
-    // the server closes the connection.
-    std::string readUntil(const std::string& text) {
-        while (received_.find(text) == std::string::npos && !closed_) {
-            readSome();
-        }
-        return received_;
-    }
-
-    // Reads until the server closes the connection; everything received.
-    std::string readToEnd() {
-        while (!closed_) {
-            readSome();
-        }
-        return received_;
-    }
-
-private:
-    void readSome() {
-        char buffer[4096];
-        int n = socket_.receiveBytes(buffer, sizeof buffer);
-        if (n <= 0) {
-            closed_ = true;
-        } else {
-            received_.append(buffer, static_cast<std::size_t>(n));
-        }
-    }
-
-    Poco::Net::StreamSocket socket_;
-    std::string received_;
-    bool closed_ = false;
-};
-
-int count(const std::string& text, const std::string& part) {
-    int n = 0;
-    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
-        ++n;
-    }
-    return n;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(http_protocol)
 

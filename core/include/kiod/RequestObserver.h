@@ -19,7 +19,10 @@ struct RequestRecord {
 };
 
 // Sees every request on every listener after its response is written: the
-// hook for request metrics and access logs. Runs on the request thread, so it
+// hook for request metrics and access logs. A detached response
+// (RouteRequest::detach) is seen once, when its handler returns: `status` as
+// sent and `duration` up to the detach, not the stream's lifetime, so that
+// latency histograms are not swamped by watches open for minutes. Runs on the request thread, so it
 // must be quick and must not throw.
 class RequestObserver {
 public:

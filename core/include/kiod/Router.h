@@ -1,6 +1,7 @@
 #pragma once
 
 #include <kiod/RequestObserver.h>
+#include <kiod/ResponseStream.h>
 
 #include <functional>
 #include <map>
@@ -40,6 +41,17 @@ public:
     std::optional<std::string> query(std::string_view name) const;
     std::vector<std::string> queryAll(std::string_view name) const;
 
+    // Turns `response` (this request's) into a stream that outlives the
+    // handler (see ResponseStream.h): sends the status and headers set so
+    // far with `Transfer-Encoding: chunked`, and returns the stream. The
+    // handler should then return promptly, without writing to `response`;
+    // its worker is free and the stream is served by the event loop.
+    // Request observers see the request once, when the handler returns.
+    // Throws std::logic_error if the response was already sent or is not
+    // one of kiod's listeners' responses.
+    std::shared_ptr<ResponseStream> detach(Poco::Net::HTTPServerResponse& response,
+                                           StreamOptions options = {});
+
 private:
     void parseQuery() const;
 
@@ -57,7 +69,8 @@ using RouteHandler = std::function<void(RouteRequest&, Poco::Net::HTTPServerResp
 // Where a handler runs.
 enum class Execution {
     // On the listener's worker pool: free to block (disk, locks, waiting for
-    // a commit, streaming a response for minutes).
+    // a commit). A response that streams for minutes (a watch) should be
+    // detached (RouteRequest::detach) rather than hold a worker that long.
     kWorker,
     // On the event loop that read the request, for handlers that never
     // block and finish in microseconds (health, metrics): this saves two
