@@ -36,10 +36,67 @@ std::string human(std::uintmax_t bytes) {
     return std::to_string(bytes / (1024 * 1024)) + " MiB";
 }
 
+// While one migration step runs (one transaction that may rewrite every
+// table of a catalog of hundreds of gigabytes), says every `interval` how
+// long it has run and how much the copy has grown, from SQLite's progress
+// handler on the migrating thread.
+class StepProgress {
+public:
+    StepProgress(SqliteConnection& db, std::string step, std::string copy,
+                 const SchemaMigrator::Progress& progress, std::chrono::milliseconds interval)
+        : db_(db),
+          step_(std::move(step)),
+          copy_(std::move(copy)),
+          progress_(progress),
+          interval_(interval),
+          started_(std::chrono::steady_clock::now()),
+          last_(started_) {
+        sqlite3_progress_handler(db_.handle(), kInstructions, &StepProgress::tick, this);
+    }
+    ~StepProgress() { sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr); }
+    StepProgress(const StepProgress&) = delete;
+    StepProgress& operator=(const StepProgress&) = delete;
+
+private:
+    // Virtual machine instructions between looks at the clock: well under
+    // a millisecond of work.
+    static constexpr int kInstructions = 100'000;
+
+    static int tick(void* self) {
+        static_cast<StepProgress*>(self)->report();
+        return 0;  // never interrupts the step
+    }
+
+    void report() {
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_ < interval_) {
+            return;
+        }
+        last_ = now;
+        std::error_code absent;
+        auto written = fs::file_size(copy_, absent);
+        written += fs::file_size(copy_ + "-wal", absent);
+        auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
+        progress_(step_ + ": " + std::to_string(seconds) + " s, the copy at " +
+                  human(absent ? 0 : written));
+    }
+
+    SqliteConnection& db_;
+    std::string step_;
+    std::string copy_;
+    const SchemaMigrator::Progress& progress_;
+    std::chrono::milliseconds interval_;
+    std::chrono::steady_clock::time_point started_;
+    std::chrono::steady_clock::time_point last_;
+};
+
 }  // namespace
 
-SchemaMigrator::SchemaMigrator(const std::vector<Migration>& migrations, Progress progress)
-    : migrations_(migrations), progress_(std::move(progress)) {}
+SchemaMigrator::SchemaMigrator(const std::vector<Migration>& migrations, Progress progress,
+                               std::chrono::milliseconds progressInterval)
+    : migrations_(migrations),
+      progress_(std::move(progress)),
+      progressInterval_(progressInterval) {}
 
 int SchemaMigrator::latestVersion() const {
     return migrations_.empty() ? 0 : migrations_.back().version;
@@ -164,9 +221,11 @@ void SchemaMigrator::upgrade(const std::string& path, int from) const {
             target.queryText("PRAGMA journal_mode = WAL");
             for (const auto& migration : migrations_) {
                 if (migration.version > from) {
-                    progress_("applying migration " + std::to_string(migration.version) + ": " +
-                              migration.description);
+                    auto step = "applying migration " + std::to_string(migration.version) + ": " +
+                                migration.description;
+                    progress_(step);
                     try {
+                        StepProgress reporter(target, step, copy, progress_, progressInterval_);
                         apply(target, migration);
                     } catch (const std::exception& e) {
                         throw MigrationError("migration " + std::to_string(migration.version) +

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -35,7 +36,10 @@ class SchemaMigrator {
 public:
     using Progress = std::function<void(const std::string& message)>;
 
-    SchemaMigrator(const std::vector<Migration>& migrations, Progress progress);
+    // `progress` hears of each phase, and every `progressInterval` while a
+    // migration step runs.
+    SchemaMigrator(const std::vector<Migration>& migrations, Progress progress,
+                   std::chrono::milliseconds progressInterval = std::chrono::seconds(5));
 
     int latestVersion() const;
 
@@ -53,6 +57,7 @@ private:
 
     const std::vector<Migration>& migrations_;
     Progress progress_;
+    std::chrono::milliseconds progressInterval_;
 };
 
 }  // namespace kiod::catalog

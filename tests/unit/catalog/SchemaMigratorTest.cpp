@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -149,6 +150,26 @@ BOOST_AUTO_TEST_CASE(schema_2_counts_the_actions_already_in_a_schema_1_catalog) 
                    "'failed' AND policy = ''") == 1);
     BOOST_TEST(connection.queryInteger("SELECT count(*) FROM action_counts") ==
                2);  // restore points are no actions
+}
+
+// A step that rewrites a large catalog runs for minutes in one transaction:
+// progress keeps coming while it runs, not only when it starts.
+BOOST_AUTO_TEST_CASE(a_long_migration_step_reports_progress_while_it_runs) {
+    CatalogDir dir;
+    createWithOneKey(dir.file);
+    messages.clear();
+    auto slow = withStep(
+        "CREATE TABLE filler(n INTEGER, text TEXT); "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) "
+        "INSERT INTO filler SELECT i, printf('%0100d', i) FROM n");
+    SchemaMigrator(slow, record, std::chrono::milliseconds(0)).prepare(dir.file);
+    auto during = std::count_if(messages.begin(), messages.end(), [](const std::string& message) {
+        return message.find("applying migration " + std::to_string(latest() + 1) +
+                            ": test step: ") == 0 &&
+               message.find(" s, the copy at ") != std::string::npos;
+    });
+    BOOST_TEST(during > 0);
+    BOOST_TEST(versionOf(dir.file) == latest() + 1);
 }
 
 // Schema 3 moves every object, label and change into new tables keyed by
