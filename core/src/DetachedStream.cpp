@@ -63,11 +63,20 @@ void DetachedStream::close() {
     }
     unused.swap(onEnd_);
     post();
+    room_.notify_all();
 }
 
 bool DetachedStream::isOpen() const {
     std::lock_guard lock(mutex_);
     return state_ == State::kOpen;
+}
+
+bool DetachedStream::waitForRoom(std::size_t bytes, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    room_.wait_for(lock, timeout, [&] {
+        return state_ != State::kOpen || pending_.size() + unsent_ + bytes <= maxUnsent_;
+    });
+    return state_ == State::kOpen && pending_.size() + unsent_ + bytes <= maxUnsent_;
 }
 
 void DetachedStream::post() {
@@ -95,8 +104,11 @@ DetachedStream::Taken DetachedStream::take() {
 }
 
 void DetachedStream::setUnsent(std::size_t bytes) {
-    std::lock_guard lock(mutex_);
-    unsent_ = bytes;
+    {
+        std::lock_guard lock(mutex_);
+        unsent_ = bytes;
+    }
+    room_.notify_all();
 }
 
 std::function<void()> DetachedStream::takeCallback(StreamEnd reason) {
@@ -107,26 +119,35 @@ std::function<void()> DetachedStream::takeCallback(StreamEnd reason) {
 }
 
 std::function<void()> DetachedStream::finish(StreamEnd reason) {
-    std::lock_guard lock(mutex_);
-    if (state_ != State::kOpen) {
-        return {};
+    std::function<void()> callback;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ != State::kOpen) {
+            return {};
+        }
+        state_ = State::kFinished;
+        if (chunked_) {
+            pending_ += kLastChunk;
+        }
+        callback = takeCallback(reason);
     }
-    state_ = State::kFinished;
-    if (chunked_) {
-        pending_ += kLastChunk;
-    }
-    return takeCallback(reason);
+    room_.notify_all();
+    return callback;
 }
 
 std::function<void()> DetachedStream::release(StreamEnd reason) {
-    std::lock_guard lock(mutex_);
-    loop_ = nullptr;
-    connection_ = nullptr;
-    pending_.clear();
-    auto callback = takeCallback(state_ == State::kDropped ? StreamEnd::kTooSlow : reason);
-    if (state_ == State::kOpen) {
-        state_ = State::kDropped;
+    std::function<void()> callback;
+    {
+        std::lock_guard lock(mutex_);
+        loop_ = nullptr;
+        connection_ = nullptr;
+        pending_.clear();
+        callback = takeCallback(state_ == State::kDropped ? StreamEnd::kTooSlow : reason);
+        if (state_ == State::kOpen) {
+            state_ = State::kDropped;
+        }
     }
+    room_.notify_all();
     return callback;
 }
 

@@ -2,6 +2,7 @@
 
 #include <kiod/ResponseStream.h>
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,7 @@ public:
     bool write(std::string_view bytes) override;
     void close() override;
     bool isOpen() const override;
+    bool waitForRoom(std::size_t bytes, std::chrono::milliseconds timeout) override;
 
     // The event loop's side; its thread only.
 
@@ -73,6 +75,8 @@ private:
     const std::size_t maxUnsent_;
 
     mutable std::mutex mutex_;
+    // Signalled when unsent output shrinks or the stream ends (waitForRoom).
+    std::condition_variable room_;
     std::string pending_;
     std::size_t unsent_ = 0;
     State state_ = State::kOpen;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string_view>
@@ -80,6 +81,15 @@ public:
     // ends as kTooSlow (onEnd follows, on the loop) and the caller should
     // drop the stream: every later write() returns false too.
     virtual bool write(std::string_view bytes) = 0;
+
+    // Blocks until `bytes` more would fit under StreamOptions::maxUnsent
+    // (the client has taken enough of what was written), the stream has
+    // ended, or `timeout` has passed. Returns whether they fit now. For a
+    // producer with a burst larger than the bound (the objects a watch
+    // starts with) on a thread that may block (a worker): it paces the
+    // burst to the client instead of having write() refuse it. Never call
+    // it from an event loop or from onEnd.
+    virtual bool waitForRoom(std::size_t bytes, std::chrono::milliseconds timeout) = 0;
 
     // Ends the body (the terminating chunk, after everything written
     // before). onEnd is not called. Later calls, and calls after the stream

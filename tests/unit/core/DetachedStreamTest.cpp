@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <sys/socket.h>
+#include <thread>
 #include <vector>
 
 using kiod::DetachedStream;
@@ -122,6 +123,33 @@ BOOST_AUTO_TEST_CASE(detach_sends_the_head_chunked_and_dropping_every_handle_clo
     BOOST_TEST(taken.bytes == "5\r\nevent\r\n0\r\n\r\n");
     BOOST_TEST((taken.state == State::kFinished));
     close(fds[1]);
+}
+
+// A producer with more to send than the bound waits for the client to
+// take what it has, instead of being refused.
+BOOST_AUTO_TEST_CASE(wait_for_room_returns_once_the_loop_has_sent_enough) {
+    std::vector<StreamEnd> ends;
+    auto stream = makeStream(ends, 100);
+    BOOST_REQUIRE(stream->write(std::string(60, 'x')));
+    BOOST_TEST(!stream->waitForRoom(60, std::chrono::milliseconds(0)));
+    BOOST_TEST(stream->waitForRoom(30, std::chrono::milliseconds(0)));
+    std::thread loop([&] {
+        stream->take();
+        stream->setUnsent(0);  // the client took it all
+    });
+    BOOST_TEST(stream->waitForRoom(60, std::chrono::seconds(10)));
+    loop.join();
+    BOOST_TEST(stream->write(std::string(60, 'y')));
+}
+
+BOOST_AUTO_TEST_CASE(wait_for_room_gives_up_when_the_stream_ends) {
+    std::vector<StreamEnd> ends;
+    auto stream = makeStream(ends, 100);
+    BOOST_REQUIRE(stream->write(std::string(90, 'x')));
+    std::thread loop([&] { run(stream->release(StreamEnd::kDisconnected)); });
+    BOOST_TEST(!stream->waitForRoom(50, std::chrono::seconds(10)));
+    loop.join();
+    BOOST_TEST((ends == std::vector<StreamEnd>{StreamEnd::kDisconnected}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
