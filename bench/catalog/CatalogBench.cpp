@@ -3,7 +3,8 @@
 // durability, in one run on one machine. See bench/catalog/run.sh.
 //
 //   catalog_bench load DIR N          load N objects (1 KB JSON, 100 namespaces, real labels)
-//   catalog_bench measure DIR N [normal]  writes, gets and list pages against the loaded catalog
+//   catalog_bench measure DIR N [SEED [normal]]  writes, gets and list pages on the catalog
+//   catalog_bench grow DIR SEED N     copy the SEED loaded objects with SQL until there are N
 //   catalog_bench startup DIR         open the catalog as kiod does; print seconds and RSS
 //   catalog_bench raw DIR N           the raw SQLite peer
 #include "SchemaMigrator.h"
@@ -131,7 +132,68 @@ int load(const std::string& dir, long count) {
     return 0;
 }
 
-int measure(const std::string& dir, long count, bool synchronousFull) {
+// Multiplies the catalog that `load` made (its first `seed` objects) until
+// it holds `count`, with INSERT ... SELECT in one transaction per copy:
+// loading 10 M objects through the store would take hours here, and
+// startup, reads and list pages only need them to be there. Each copy gets
+// new ids, revisions and uids, and names with a suffix -gK, in its JSON as
+// in its rows, labels and change-log entries.
+int grow(const std::string& dir, long seed, long count) {
+    SqliteConnection db(catalogPath(dir), SqliteConnection::Mode::kReadWrite);
+    db.exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1048576");
+    auto top = db.queryInteger("SELECT max(revision) FROM changes");
+    auto started = Clock::now();
+    long copies = count / seed - 1;
+    for (long k = 1; k <= copies; ++k) {
+        auto offset = std::to_string(top * k);
+        auto suffix = "'-g" + std::to_string(k) + "'";
+        // The version 4 uuid that replaces a copy's uid, in the JSON too.
+        const std::string uuid =
+            "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+            "substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || "
+            "hex(randomblob(6)))";
+        db.exec("BEGIN");
+        db.exec("CREATE TEMP TABLE copy AS SELECT id, " + uuid +
+                " AS uid FROM objects WHERE id <= " + std::to_string(top));
+        db.exec("INSERT INTO objects SELECT o.id + " + offset +
+                ", o.resource_id, o.namespace, o.name || " + suffix +
+                ", c.uid, o.created_at, o.revision + " + offset +
+                ", o.state, o.expires_at, "
+                "replace(replace(replace(o.json, '\"name\":\"' || o.name || '\"', '\"name\":\"' || "
+                "o.name || " +
+                suffix +
+                " || '\"'), o.uid, c.uid), '\"resourceVersion\":\"' || o.revision || '\"', "
+                "'\"resourceVersion\":\"' || (o.revision + " +
+                offset + ") || '\"') FROM objects o JOIN copy c ON c.id = o.id ORDER BY o.id");
+        db.exec("INSERT INTO labels SELECT resource_id, key, value, namespace, name || " + suffix +
+                ", object_id + " + offset + " FROM labels WHERE object_id <= " +
+                std::to_string(top) + " ORDER BY 1, 2, 3, 4, 5");
+        db.exec("INSERT INTO changes SELECT revision + " + offset +
+                ", type, resource_id, namespace, name || " + suffix +
+                ", json FROM changes WHERE revision <= " + std::to_string(top) +
+                " ORDER BY revision");
+        db.exec("DROP TABLE copy; COMMIT");
+        std::fprintf(stderr, "grow: %ld of %ld objects\n", seed * (k + 1), count);
+    }
+    db.exec("UPDATE action_counts SET count = count * " + std::to_string(copies + 1));
+    db.queryText("PRAGMA wal_checkpoint(TRUNCATE)");
+    auto grown = db.queryInteger("SELECT count(*) FROM objects");
+    std::printf("grow_objects %lld\ngrow_seconds %.1f\n", static_cast<long long>(grown),
+                seconds(Clock::now() - started));
+    return 0;
+}
+
+// The key of the i-th object of a catalog loaded with `seed` objects and
+// grown: grow's copy K of object I is backup-I-gK.
+ObjectKey keyAt(long i, long seed) {
+    auto name = nameOf(i % seed);
+    if (i >= seed) {
+        name += "-g" + std::to_string(i / seed);
+    }
+    return {kResource, nsOf(i % seed), name};
+}
+
+int measure(const std::string& dir, long count, long seed, bool synchronousFull) {
     SqliteObjectStore store(
         {.path = catalogPath(dir), .synchronousFull = synchronousFull, .writeQueue = 100'000});
     std::mt19937_64 random(42);
@@ -158,7 +220,7 @@ int measure(const std::string& dir, long count, bool synchronousFull) {
     }
     auto getOne = [&](int, long i) {
         long k = keys[static_cast<std::size_t>(i) % keys.size()];
-        if (!store.get({kResource, nsOf(k), nameOf(k)}).isOk()) {
+        if (!store.get(keyAt(k, seed)).isOk()) {
             std::exit(1);
         }
     };
@@ -259,10 +321,16 @@ int main(int argc, char** argv) {
     if (argc == 4 && command == "load") {
         return load(argv[2], std::stol(argv[3]));
     }
-    if ((argc == 4 || argc == 5) && command == "measure") {
-        // A fifth argument `normal` measures with synchronous = NORMAL: how
-        // much of a write the fsync is.
-        return measure(argv[2], std::stol(argv[3]), argc == 4 || std::string(argv[4]) != "normal");
+    if (argc >= 4 && argc <= 6 && command == "measure") {
+        // SEED: how many objects `load` made before `grow` (default N).
+        // `normal` measures with synchronous = NORMAL: how much of a write
+        // the fsync is.
+        long count = std::stol(argv[3]);
+        long seed = argc >= 5 ? std::stol(argv[4]) : count;
+        return measure(argv[2], count, seed, argc < 6 || std::string(argv[5]) != "normal");
+    }
+    if (argc == 5 && command == "grow") {
+        return grow(argv[2], std::stol(argv[3]), std::stol(argv[4]));
     }
     if (argc == 3 && command == "startup") {
         return startup(argv[2]);
@@ -271,6 +339,7 @@ int main(int argc, char** argv) {
         return raw(argv[2], std::stol(argv[3]));
     }
     std::fprintf(stderr,
-                 "usage: catalog_bench load|measure|raw DIR N, or catalog_bench startup DIR\n");
+                 "usage: catalog_bench load|measure|raw DIR N, catalog_bench grow DIR SEED N, or "
+                 "catalog_bench startup DIR\n");
     return 64;
 }
