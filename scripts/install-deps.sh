@@ -17,7 +17,9 @@ packages=(
     jq                     # tests/k8s/check-manifests.sh (also needs kubectl, not installed here: skipped without it)
 )
 if [ "${1:-build}" = bench ]; then
-    packages+=(wrk nginx-light)
+    # nginx-light has the ssl module (bench/api serves HTTPS); etcd-server is
+    # etcd 3.4 with its JSON gateway, bench/api's peer
+    packages+=(wrk nginx-light etcd-server)
 fi
 
 missing=()
