@@ -67,7 +67,24 @@ work=$(mktemp -d /tmp/kiod-bench-api.XXXXXX)
 chmod 755 "$work" # nginx's workers run as an unprivileged user when started by root
 pids=()
 cleanup() {
+    local pid
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # A server that has not stopped within 10 s (a watch stream that holds
+    # kiod's stop, say) is killed, so that the run never hangs here.
+    any_alive() {
+        local p
+        for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done
+        return 1
+    }
+    for _ in $(seq 100); do
+        any_alive || break
+        sleep 0.1
+    done
+    for pid in "${pids[@]}"; do
+        kill -0 "$pid" 2>/dev/null || continue
+        echo "bench: pid $pid did not stop on SIGTERM; killed" >&2
+        kill -9 "$pid" 2>/dev/null || true
+    done
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -286,10 +303,12 @@ measure() { # CONNECTIONS URL [LUA_SCRIPT [SCRIPT_ARGS...]]
     local conns=$1 url=$2 script=${3:-} out errors
     shift 2
     shift || true
-    local args=(-t1 -c"$conns" ${script:+-s "$script"} "$url" -- "$@")
+    # a slow answer counts in the latencies rather than as an error
+    local args=(-t1 -c"$conns" --timeout 10s ${script:+-s "$script"} "$url" -- "$@")
     on_cpu1 wrk -d1s "${args[@]}" >/dev/null
     out=$(on_cpu1 wrk -d"${duration}s" --latency "${args[@]}")
     errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
+    [ "$errors" = 0 ] || grep -E 'Non-2xx|Socket errors' <<<"$out" | sed "s|^|bench: $url: |" >&2
     awk -v e="$errors" '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print rps, p50, p99, e}' <<<"$out"
 }
 declare -A rps p50 p99
@@ -306,6 +325,7 @@ run() {
     fi
     rps[$key]=$r p50[$key]=$a p99[$key]=$b
 }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: measuring, ${duration}s each" >&2
 run nginx_get 0 "$connections" "$nginx_url/object.json"
 run etcd_get 0 "$connections" "$etcd_url/v3/kv/range" "$here/post.lua" "$work/etcd-get.json"
@@ -350,6 +370,7 @@ create_row() { # LABEL KEY
     echo "| $1 | $r | ${p50[$key]} | ${p99[$key]} | $(ratio "$r" "${rps[etcd_create]:-}") |"
 }
 echo "Aggregated API over TLS on loopback; servers on CPU 0, wrk -t1 and api_watch_fanout on CPU 1, ${duration}s per run"
+echo "load average before the measurements $load_before, after $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
 echo "$(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); etcd $(etcd --version | awk '/etcd Version/ {print $3}'), nginx $(nginx -v 2>&1 | sed 's|.*/||'); kiod at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$([ "$preload" = 0 ] || echo ", $preload objects preloaded")"
 echo
 echo "GET of one object, $connections connections"
