@@ -14,9 +14,12 @@ packages=(
     rapidjson-dev          # the catalog's JSON: header-only, parses and writes in place
     libboost-test-dev      # unit and end-to-end tests
     openssl curl
+    jq                     # tests/k8s/check-manifests.sh (also needs kubectl, not installed here: skipped without it)
 )
 if [ "${1:-build}" = bench ]; then
-    packages+=(wrk nginx-light)
+    # nginx-light has the ssl module (bench/api serves HTTPS); etcd-server is
+    # etcd 3.4 with its JSON gateway, bench/api's peer
+    packages+=(wrk nginx-light etcd-server)
 fi
 
 missing=()
