@@ -1,0 +1,257 @@
+#include "ApiRouter.h"
+
+#include "ApiRequest.h"
+#include "ListHandler.h"
+#include "ObjectHandler.h"
+
+#include <kiod/StatusResponse.h>
+#include <kiod/aggregatedapi/ResourceStorage.h>
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace kiod::aggregatedapi {
+
+namespace {
+
+void sendJson(Poco::Net::HTTPServerResponse& response, const std::string& json) {
+    std::string body = json + "\n";
+    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+    response.setContentType("application/json");
+    response.sendBuffer(body.data(), body.size());
+}
+
+bool wantsProtobufOnly(const std::string& accept) {
+    return accept.find("protobuf") != std::string::npos &&
+           accept.find("application/json") == std::string::npos &&
+           accept.find("*/*") == std::string::npos;
+}
+
+// The kube verb of a request, for metrics and 405 messages.
+std::string kubeVerb(const std::string& method, bool named, bool watch) {
+    if (method == "GET" || method == "HEAD") {
+        return named ? "GET" : (watch ? "WATCH" : "LIST");
+    }
+    if (method == "DELETE") {
+        return named ? "DELETE" : "DELETECOLLECTION";
+    }
+    return method;
+}
+
+}  // namespace
+
+ApiRouter::ApiRouter(const ResourceTable& table, Services& services, WatchSettings watchSettings,
+                     std::shared_ptr<ApiMetrics> metrics)
+    : table_(table),
+      services_(services),
+      watchSettings_(watchSettings),
+      metrics_(std::move(metrics)),
+      discovery_(table),
+      openApi_(table) {}
+
+void ApiRouter::mount(Router& router, const std::string& listener) {
+    using Poco::Net::HTTPServerResponse;
+    // Static documents never block: served on the event loop.
+    auto fast = Execution::kEventLoop;
+    // An aggregated server has no core group: 404, which clients tolerate.
+    router.mount(
+        listener, "GET", "/api",
+        [](RouteRequest&, HTTPServerResponse& response) {
+            sendStatus(response, 404, "NotFound",
+                       "the server could not find the requested resource");
+        },
+        fast);
+    router.mount(
+        listener, "GET", "/apis",
+        [this](RouteRequest&, HTTPServerResponse& response) {
+            sendJson(response, discovery_.groupList());
+        },
+        fast);
+    router.mount(
+        listener, "GET", "/apis/{group}",
+        [this](RouteRequest& request, HTTPServerResponse& response) {
+            auto found = discovery_.group(request.param("group"));
+            found ? sendJson(response, *found) : ApiError::notFoundPath().send(response);
+        },
+        fast);
+    router.mount(
+        listener, "GET", "/apis/{group}/{version}",
+        [this](RouteRequest& request, HTTPServerResponse& response) {
+            auto found = discovery_.resourceList(request.param("group"), request.param("version"));
+            found ? sendJson(response, *found) : ApiError::notFoundPath().send(response);
+        },
+        fast);
+    router.mount(
+        listener, "GET", "/version",
+        [](RouteRequest&, HTTPServerResponse& response) {
+            sendJson(response, Discovery::version());
+        },
+        fast);
+    router.mount(
+        listener, "GET", "/openapi/v2",
+        [this](RouteRequest& request, HTTPServerResponse& response) {
+            // kubectl asks for the protobuf encoding only; JSON would fail
+            // to decode, a 406 makes it fall back.
+            if (wantsProtobufOnly(request.http().get("Accept", ""))) {
+                ApiError::notAcceptable().send(response);
+                return;
+            }
+            sendJson(response, openApi_.v2());
+        },
+        fast);
+    router.mount(
+        listener, "GET", "/openapi/v3",
+        [this](RouteRequest&, HTTPServerResponse& response) {
+            sendJson(response, openApi_.v3Index());
+        },
+        fast);
+    router.mount(
+        listener, "GET", "/openapi/v3/apis/{group}/{version}",
+        [this](RouteRequest& request, HTTPServerResponse& response) {
+            auto found = openApi_.v3(request.param("group"), request.param("version"));
+            found ? sendJson(response, *found) : ApiError::notFoundPath().send(response);
+        },
+        fast);
+
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+        for (const char* pattern :
+             {"/apis/{group}/{version}/{resource}", "/apis/{group}/{version}/{resource}/{name}",
+              "/apis/{group}/{version}/{resource}/{name}/{subresource}"}) {
+            router.mount(listener, method, pattern,
+                         [this](RouteRequest& request, HTTPServerResponse& response) {
+                             serveResource(request, response, false);
+                         });
+        }
+        for (const char* pattern :
+             {"/apis/{group}/{version}/namespaces/{namespace}/{resource}",
+              "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}",
+              "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}/{subresource}"}) {
+            router.mount(listener, method, pattern,
+                         [this](RouteRequest& request, HTTPServerResponse& response) {
+                             serveResource(request, response, true);
+                         });
+        }
+    }
+}
+
+void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse& response,
+                              bool namespacedPath) {
+    auto started = std::chrono::steady_clock::now();
+    const auto& params = route.path();
+    (void)params;
+    const auto* resource =
+        table_.find(route.param("group"), route.param("version"), route.param("resource"));
+    std::string ns = namespacedPath ? route.param("namespace") : "";
+    std::string name;
+    std::string subresource;
+    // The depth of the path tells which parameters the pattern has.
+    auto segments = std::count(route.path().begin(), route.path().end(), '/');
+    auto resourceDepth = namespacedPath ? 6 : 4;
+    if (segments >= resourceDepth + 1) {
+        name = route.param("name");
+    }
+    if (segments >= resourceDepth + 2) {
+        subresource = route.param("subresource");
+    }
+    const std::string& method = route.http().getMethod();
+    auto watchParam = route.query("watch").value_or("");
+    bool watch = watchParam == "true" || watchParam == "1";
+    ApiMetrics::Request labels;
+    labels.verb = kubeVerb(method, !name.empty(), watch);
+    labels.group = route.param("group");
+    labels.version = route.param("version");
+    labels.resource = resource ? resource->plural : "";
+    labels.subresource = subresource;
+    labels.scope = !name.empty() || method == "POST" ? "resource"
+                   : namespacedPath                  ? "namespace"
+                                                     : "cluster";
+    if (metrics_) {
+        metrics_->started();
+    }
+    struct Finish {
+        ApiMetrics* metrics;
+        ApiMetrics::Request& labels;
+        Poco::Net::HTTPServerResponse& response;
+        std::chrono::steady_clock::time_point started;
+        ~Finish() {
+            if (metrics) {
+                metrics->finished(labels, static_cast<int>(response.getStatus()),
+                                  std::chrono::steady_clock::now() - started);
+            }
+        }
+    } finish{metrics_.get(), labels, response, started};
+
+    if (!resource || (namespacedPath && !resource->namespaced) ||
+        (!namespacedPath && resource->namespaced && !name.empty()) ||
+        (!subresource.empty() && !((subresource == "status" && resource->statusSubresource) ||
+                                   (subresource == "details" && resource->detailsSubresource)))) {
+        labels.resource.clear();
+        ApiError::notFoundPath().send(response);
+        return;
+    }
+
+    // The verb as discovery names it, checked against what the resource offers.
+    std::string verb;
+    if (method == "GET" || method == "HEAD") {
+        verb = name.empty() ? (watch ? "watch" : "list") : "get";
+    } else if (method == "POST") {
+        verb = name.empty() ? "create" : "";
+    } else if (method == "PUT") {
+        verb = name.empty() ? "" : "update";
+    } else if (method == "PATCH") {
+        verb = name.empty() ? "" : "patch";
+    } else if (method == "DELETE") {
+        verb = name.empty() ? "deletecollection" : (subresource.empty() ? "delete" : "");
+    }
+    bool allowed = !verb.empty() && (subresource.empty() ? resource->allows(verb)
+                                     : subresource == "status"
+                                         ? (verb == "get" || verb == "update" || verb == "patch")
+                                         : verb == "get");
+    if (!allowed) {
+        std::string what = verb.empty() ? method : verb;
+        ApiError::methodNotAllowed(*resource, what).send(response);
+        return;
+    }
+
+    std::shared_ptr<catalog::ObjectStore> store;
+    if (resource->backend == Backend::kModule) {
+        auto storage = services_.find<ResourceStorage>();
+        if (storage) {
+            auto served = storage->resources();
+            if (std::find(served.begin(), served.end(), resource->qualifiedName()) !=
+                served.end()) {
+                store = storage;
+            }
+        }
+    } else {
+        store = services_.find<catalog::ObjectStore>();
+    }
+    if (!store) {
+        ApiError::unavailable().send(response);
+        return;
+    }
+
+    ApiRequest request{route, response, *resource, ns, name, subresource, store};
+    if (verb == "get") {
+        ObjectHandler::get(request);
+    } else if (verb == "list") {
+        ListHandler::list(request);
+    } else if (verb == "watch") {
+        WatchHandler::watch(request, watchSettings_, stopping_, metrics_.get());
+    } else if (verb == "create") {
+        ObjectHandler::create(request);
+    } else if (verb == "update") {
+        ObjectHandler::update(request);
+    } else if (verb == "patch") {
+        ObjectHandler::patch(request);
+    } else if (verb == "delete") {
+        ObjectHandler::remove(request);
+    } else {
+        ListHandler::deleteCollection(request);
+    }
+}
+
+}  // namespace kiod::aggregatedapi
