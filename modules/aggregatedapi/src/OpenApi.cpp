@@ -284,6 +284,15 @@ std::string pathsOf(const ResourceInfo& resource, bool v3) {
     }
     if (resource.allows("patch")) {
         add(item, "patch", operation(resource, "patch" + prefix, "patch", v3, false, true, true));
+    } else {
+        // Not served (405). Listed because kubectl's validation looks for
+        // the kind's PATCH operation to learn that the server validates
+        // (fieldValidation); without it kubectl falls back to the protobuf
+        // OpenAPI v2, which kiod does not serve, and `kubectl create -f`
+        // fails unless --validate=false.
+        auto op = operation(resource, "patch" + prefix, "patch", v3, false, true, true);
+        op.insert(1, R"("description": "Not served: answers 405 MethodNotAllowed.", )");
+        add(item, "patch", op);
     }
     if (resource.allows("delete")) {
         add(item, "delete",

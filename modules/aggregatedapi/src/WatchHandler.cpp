@@ -161,6 +161,8 @@ void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
     // store, never the store's current one: an event committed but not yet
     // pulled would otherwise be skipped by a client resuming from it.
     catalog::Revision seen = after;
+    constexpr auto kHeartbeat = std::chrono::seconds(5);
+    auto nextHeartbeat = Clock::now() + kHeartbeat;
     // Wake at least this often to notice the deadline and kiod stopping.
     constexpr auto kSlice = std::chrono::milliseconds(500);
     while (out && !stopping.load()) {
@@ -190,6 +192,15 @@ void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
             out << stream.bookmark(seen);
             out.flush();
             nextBookmark = Clock::now() + settings.bookmarkInterval;
+        } else if (Clock::now() >= nextHeartbeat) {
+            // A client that left is only noticed by writing to it. An empty
+            // line is white space between JSON values to client-go's framer
+            // and an ignored line to line-splitting clients.
+            out << '\n';
+            out.flush();
+        }
+        if (Clock::now() >= nextHeartbeat) {
+            nextHeartbeat = Clock::now() + kHeartbeat;
         }
     }
 }
