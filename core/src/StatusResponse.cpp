@@ -11,7 +11,13 @@ namespace {
 
 void appendString(std::string& out, std::string_view text) {
     out += '"';
-    out += Poco::UTF8::escape(std::string(text), true);
+    // Poco escapes '/' as "\/"; valid JSON, but kube-apiserver does not,
+    // and messages full of paths and media types read better without.
+    auto escaped = Poco::UTF8::escape(std::string(text), true);
+    for (auto at = escaped.find("\\/"); at != std::string::npos; at = escaped.find("\\/", at)) {
+        escaped.erase(at, 1);
+    }
+    out += escaped;
     out += '"';
 }
 

@@ -4,8 +4,6 @@
 #include <kiod/ModuleContext.h>
 #include <kiod/metrics/MetricsRegistry.h>
 
-#include <Poco/ClassLibrary.h>
-
 namespace kiod::aggregatedapi {
 
 void AggregatedApiModule::configure(ConfigSection& section) {
@@ -36,7 +34,3 @@ void AggregatedApiModule::stop() {
 }
 
 }  // namespace kiod::aggregatedapi
-
-POCO_BEGIN_MANIFEST(kiod::Module)
-POCO_EXPORT_CLASS(kiod::aggregatedapi::AggregatedApiModule)
-POCO_END_MANIFEST
