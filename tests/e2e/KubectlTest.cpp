@@ -160,6 +160,19 @@ BOOST_AUTO_TEST_CASE(created_actions_are_listed_in_every_output_format) {
     auto path = api.run({"get", "backupactions", "-A", "-o",
                          "jsonpath={.items[*].metadata.name} {.items[0].status.state}"});
     BOOST_TEST(path.out == "b1 b2 b3 Pending", path.err);
+
+    // kube-apiserver's request metrics, for the requests above.
+    auto metrics = get(api.kiod.url("metrics"), "/metrics").body;
+    BOOST_TEST(
+        contains(
+            metrics,
+            R"(apiserver_request_total{code="201",group="actions.kio.kasten.io",resource="backupactions",scope="resource",subresource="",verb="POST",version="v1alpha1"} 3)"),
+        metrics);
+    BOOST_TEST(contains(
+        metrics,
+        R"(apiserver_request_total{code="200",group="actions.kio.kasten.io",resource="backupactions",scope="cluster",subresource="",verb="LIST",version="v1alpha1"})"));
+    BOOST_TEST(contains(metrics, "apiserver_request_duration_seconds_bucket{"));
+    BOOST_TEST(contains(metrics, "apiserver_current_inflight_requests 0"));
 }
 
 BOOST_AUTO_TEST_CASE(label_selectors_with_each_operator) {

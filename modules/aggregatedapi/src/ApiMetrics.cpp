@@ -32,8 +32,11 @@ ApiMetrics::ApiMetrics(prometheus::Registry& registry)
                     .Help("Number of currently open watches for a given resource.")
                     .Register(registry)) {}
 
-void ApiMetrics::finished(const Request& request, int code, std::chrono::nanoseconds duration) {
-    inflight_.Decrement();
+void ApiMetrics::finished(const Request& request, int code, std::chrono::nanoseconds duration,
+                          bool inflight) {
+    if (inflight) {
+        inflight_.Decrement();
+    }
     std::string key = request.verb + '\0' + request.group + '\0' + request.version + '\0' +
                       request.resource + '\0' + request.subresource + '\0' + request.scope;
     std::map<std::string, std::string> labels = {{"verb", request.verb},

@@ -37,7 +37,9 @@ public:
     explicit ApiMetrics(prometheus::Registry& registry);
 
     void started() { inflight_.Increment(); }
-    void finished(const Request& request, int code, std::chrono::nanoseconds duration);
+    // `inflight`: whether started() counted it.
+    void finished(const Request& request, int code, std::chrono::nanoseconds duration,
+                  bool inflight = true);
     void watchOpened(const ResourceInfo& resource);
     void watchClosed(const ResourceInfo& resource);
 

@@ -168,21 +168,25 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
     labels.scope = !name.empty() || method == "POST" ? "resource"
                    : namespacedPath                  ? "namespace"
                                                      : "cluster";
-    if (metrics_) {
+    // Watches are long-running: counted as open watches, not in flight,
+    // as kube-apiserver counts them.
+    bool inflight = !watch || method != "GET";
+    if (metrics_ && inflight) {
         metrics_->started();
     }
     struct Finish {
         ApiMetrics* metrics;
+        bool inflight;
         ApiMetrics::Request& labels;
         Poco::Net::HTTPServerResponse& response;
         std::chrono::steady_clock::time_point started;
         ~Finish() {
             if (metrics) {
                 metrics->finished(labels, static_cast<int>(response.getStatus()),
-                                  std::chrono::steady_clock::now() - started);
+                                  std::chrono::steady_clock::now() - started, inflight);
             }
         }
-    } finish{metrics_.get(), labels, response, started};
+    } finish{metrics_.get(), inflight, labels, response, started};
 
     if (!resource || (namespacedPath && !resource->namespaced) ||
         (!namespacedPath && resource->namespaced && !name.empty()) ||

@@ -101,7 +101,10 @@ void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
                 .send(request.response);
             return;
         }
-        timeout = std::min(timeout, std::chrono::seconds(*seconds));
+        // 0 means unset, as in kube-apiserver.
+        if (*seconds > 0) {
+            timeout = std::min(timeout, std::chrono::seconds(*seconds));
+        }
     }
     auto deadline = Clock::now() + timeout;
     bool bookmarks = request.route.query("allowWatchBookmarks").value_or("") == "true";

@@ -109,6 +109,8 @@ public:
         return router_.call(method, target, body, headers);
     }
     catalog::SqliteObjectStore& store() { return *store_; }
+    std::shared_ptr<catalog::SqliteObjectStore> sharedStore() { return store_; }
+    Services& services() { return services_; }
     // How many objects of `resource` (plural.group) the store holds.
     std::size_t count(const std::string& resource);
 
