@@ -111,13 +111,6 @@ std::vector<std::string> Kubectl::environment() const {
     return env;
 }
 
-std::vector<std::string> Kubectl::validateFlags() const {
-    if (minor_ < 27) {
-        return {"--validate=false"};
-    }
-    return {};
-}
-
 RunResult Kubectl::run(const std::vector<std::string>& args, const std::string& input) const {
     std::string stdinFile;
     if (!input.empty()) {

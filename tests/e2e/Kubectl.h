@@ -26,11 +26,6 @@ public:
     // its stdin (for `-f -`).
     RunResult run(const std::vector<std::string>& args, const std::string& input = "") const;
 
-    // `--validate=false` where the client cannot validate against kiod
-    // (kubectl before 1.27 needs the protobuf OpenAPI v2 kiod does not serve),
-    // nothing otherwise.
-    std::vector<std::string> validateFlags() const;
-
 private:
     friend class KubectlChild;
     std::vector<std::string> environment() const;

@@ -24,10 +24,11 @@ void sendJson(Poco::Net::HTTPServerResponse& response, const std::string& json) 
     response.sendBuffer(body.data(), body.size());
 }
 
-bool wantsProtobufOnly(const std::string& accept) {
-    return accept.find("protobuf") != std::string::npos &&
-           accept.find("application/json") == std::string::npos &&
-           accept.find("*/*") == std::string::npos;
+// Whether the gnostic protobuf type comes before JSON in `accept`.
+bool prefersProtobuf(const std::string& accept) {
+    auto protobuf = accept.find("application/com.github.proto-openapi.spec.v2");
+    auto json = std::min(accept.find("application/json"), accept.find("*/*"));
+    return protobuf != std::string::npos && protobuf < json;
 }
 
 // The kube verb of a request, for metrics and 405 messages.
@@ -93,10 +94,13 @@ void ApiRouter::mount(Router& router, const std::string& listener) {
     router.mount(
         listener, "GET", "/openapi/v2",
         [this](RouteRequest& request, HTTPServerResponse& response) {
-            // kubectl asks for the protobuf encoding only; JSON would fail
-            // to decode, a 406 makes it fall back.
-            if (wantsProtobufOnly(request.http().get("Accept", ""))) {
-                ApiError::notAcceptable().send(response);
+            // kubectl asks for protobuf (JSON would fail to decode in it);
+            // kube-apiserver's aggregator for JSON.
+            if (prefersProtobuf(request.http().get("Accept", ""))) {
+                const auto& body = openApi_.v2Protobuf();
+                response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+                response.setContentType(OpenApi::kProtobufType);
+                response.sendBuffer(body.data(), body.size());
                 return;
             }
             sendJson(response, openApi_.v2());

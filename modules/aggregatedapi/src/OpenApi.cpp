@@ -1,5 +1,7 @@
 #include "OpenApi.h"
 
+#include "OpenApiProtobuf.h"
+
 #include <Poco/DigestStream.h>
 #include <Poco/SHA1Engine.h>
 
@@ -177,8 +179,7 @@ std::string kindSchema(const ResourceInfo& resource) {
                          resource.groupVersion() + R"("},
   "kind": {"type": "string", "description": "Kind: )" +
                          resource.kind + R"("},
-  "metadata": {"description": "Standard object's metadata.", "allOf": [{"$ref": "REF/)" +
-                         kObjectMeta + R"("}]},
+  "metadata": METADATA,
   "spec": )" + specSchema(resource);
     if (resource.family != KindFamily::kCancelAction) {
         schema += R"(, "status": )" + statusSchema(resource);
@@ -327,6 +328,13 @@ std::string pathsOf(const ResourceInfo& resource, bool v3) {
 
 // Parses the assembled text and writes it compact: a check that what is
 // served is JSON, at start.
+std::string serialize(const rapidjson::Value& value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string compact(const std::string& text) {
     rapidjson::Document document;
     document.Parse(text.c_str(), text.size());
@@ -343,9 +351,16 @@ std::string compact(const std::string& text) {
 std::string document(const std::vector<const ResourceInfo*>& resources, bool v3) {
     std::string paths;
     std::string schemas = "\"" + std::string(kObjectMeta) + "\": " + kObjectMetaSchema;
+    // OpenAPI 3 wraps a reference in allOf to give it a description;
+    // kubectl before 1.27 reads only a bare $ref in v2.
+    std::string metadata =
+        v3 ? R"({"description": "Standard object's metadata.", "allOf": [{"$ref": "REF/)" +
+                 std::string(kObjectMeta) + R"("}]})"
+           : R"({"$ref": "REF/)" + std::string(kObjectMeta) + R"("})";
     for (const auto* resource : resources) {
         paths += (paths.empty() ? "" : ",") + pathsOf(*resource, v3);
-        schemas += ",\"" + definitionName(*resource) + "\": " + kindSchema(*resource);
+        schemas += ",\"" + definitionName(*resource) +
+                   "\": " + replaceAll(kindSchema(*resource), "METADATA", metadata);
     }
     std::string text =
         v3 ? R"({"openapi": "3.0.0", "info": {"title": "kiod", "version": "v1alpha1"}, "paths": {)" +
@@ -353,6 +368,27 @@ std::string document(const std::vector<const ResourceInfo*>& resources, bool v3)
            : R"({"swagger": "2.0", "info": {"title": "kiod", "version": "v1alpha1"}, "paths": {)" +
                  paths + R"(}, "definitions": {)" + schemas + "}}";
     return compact(replaceAll(text, "REF/", v3 ? "#/components/schemas/" : "#/definitions/"));
+}
+
+// Swagger 2.0 for clients that validate on their side (kubectl before
+// 1.27): a schema that keeps unknown fields loses its properties, as
+// kube-apiserver publishes CRDs in v2, since those clients refuse any field
+// a schema with properties does not list.
+void pruneOpenSchemas(rapidjson::Value& value) {
+    if (value.IsObject()) {
+        auto open = value.FindMember("x-kubernetes-preserve-unknown-fields");
+        if (open != value.MemberEnd() && open->value.IsTrue()) {
+            value.RemoveMember("properties");
+            value.RemoveMember("required");
+        }
+        for (auto& member : value.GetObject()) {
+            pruneOpenSchemas(member.value);
+        }
+    } else if (value.IsArray()) {
+        for (auto& item : value.GetArray()) {
+            pruneOpenSchemas(item);
+        }
+    }
 }
 
 std::string hashOf(const std::string& text) {
@@ -368,7 +404,12 @@ OpenApi::OpenApi(const ResourceTable& table) {
     for (const auto& resource : table.resources()) {
         all.push_back(&resource);
     }
-    v2_ = document(all, false);
+    rapidjson::Document v2;
+    auto v2Text = document(all, false);
+    v2.Parse(v2Text.c_str(), v2Text.size());
+    pruneOpenSchemas(v2);
+    v2_ = serialize(v2);
+    v2Protobuf_ = OpenApiProtobuf::encode(v2);
     std::string index;
     for (const auto& group : table.groups()) {
         std::string version;
