@@ -26,6 +26,7 @@ public:
 
 private:
     std::string listener_;
+    std::string platformNamespace_;
     WatchSettings watch_;
     std::unique_ptr<ApiRouter> router_;
 };

@@ -120,8 +120,15 @@ ApiError ApiError::fromStatus(const Status& status, const ResourceInfo& resource
             error.details.retryAfterSeconds = 1;
             return error;
         }
-        case StatusCode::kInvalid:
-            return invalid(resource, name, {{"FieldValueInvalid", status.message(), ""}});
+        case StatusCode::kInvalid: {
+            // The store words them "field: what is wrong".
+            const auto& text = status.message();
+            auto colon = text.find(": ");
+            bool named = colon != std::string::npos && text.find(' ') > colon;
+            return invalid(resource, name,
+                           {{"FieldValueInvalid", named ? text.substr(colon + 2) : text,
+                             named ? text.substr(0, colon) : ""}});
+        }
         default:
             break;
     }

@@ -44,6 +44,9 @@ struct ApiRequest {
     std::string name;
     std::string subresource;
     std::shared_ptr<catalog::ObjectStore> store;  // null for kinds never stored
+    // `[aggregatedapi] platform_namespace`: where the platform's own actions
+    // live (ExportAction, ImportAction, BatchRestoreAction, ReportAction).
+    std::string platformNamespace;
 
     catalog::ObjectKey key() const { return {resource.qualifiedName(), ns, name}; }
     catalog::ObjectKey keyOf(const std::string& otherName) const {

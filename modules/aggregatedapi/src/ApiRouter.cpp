@@ -45,10 +45,11 @@ std::string kubeVerb(const std::string& method, bool named, bool watch) {
 }  // namespace
 
 ApiRouter::ApiRouter(const ResourceTable& table, Services& services, WatchSettings watchSettings,
-                     std::shared_ptr<ApiMetrics> metrics)
+                     std::string platformNamespace, std::shared_ptr<ApiMetrics> metrics)
     : table_(table),
       services_(services),
       watchSettings_(watchSettings),
+      platformNamespace_(std::move(platformNamespace)),
       metrics_(std::move(metrics)),
       discovery_(table),
       openApi_(table) {}
@@ -242,7 +243,8 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
         return;
     }
 
-    ApiRequest request{route, response, *resource, ns, name, subresource, store};
+    ApiRequest request{route, response,    *resource, ns,
+                       name,  subresource, store,     platformNamespace_};
     if (verb == "get") {
         ObjectHandler::get(request);
     } else if (verb == "list") {

@@ -25,7 +25,7 @@ namespace kiod::aggregatedapi {
 class ApiRouter {
 public:
     ApiRouter(const ResourceTable& table, Services& services, WatchSettings watchSettings,
-              std::shared_ptr<ApiMetrics> metrics);
+              std::string platformNamespace, std::shared_ptr<ApiMetrics> metrics);
 
     void mount(Router& router, const std::string& listener);
     // Ends open watches (kiod is stopping).
@@ -38,6 +38,7 @@ private:
     const ResourceTable& table_;
     Services& services_;
     WatchSettings watchSettings_;
+    std::string platformNamespace_;
     std::shared_ptr<ApiMetrics> metrics_;
     Discovery discovery_;
     OpenApi openApi_;

@@ -203,8 +203,9 @@ void ListHandler::deleteCollection(ApiRequest& request) {
     }
     std::string joined;
     for (const auto& item : matching) {
-        ApiRequest one{request.route, request.response, resource, item.key.ns, item.key.name, "",
-                       request.store};
+        ApiRequest one{
+            request.route, request.response,         resource, item.key.ns, item.key.name, "",
+            request.store, request.platformNamespace};
         auto removed =
             ActionSemantics::remove(one, item.key.name, {}, deleteOptions.value().dryRun);
         if (!removed) {

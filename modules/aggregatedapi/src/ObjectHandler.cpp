@@ -107,33 +107,53 @@ std::optional<ApiError> checkType(const ApiRequest& request, ObjectJson& object)
     return std::nullopt;
 }
 
-// fieldValidation=Strict refuses fields the kinds do not have at the levels
-// kiod knows (top level and metadata); spec and status are open.
-std::optional<ApiError> checkUnknownFields(const ApiRequest& request, const ObjectJson& object) {
-    auto mode = request.route.query("fieldValidation").value_or("");
-    if (mode != "Strict") {
-        return std::nullopt;
-    }
-    std::string unknown;
+// Fields the kinds do not have, at the levels kiod knows (top level and
+// metadata; spec and status are open): fieldValidation=Strict refuses them,
+// Warn names them in a Warning header (kubectl prints it); they are then
+// dropped, as a typed Kubernetes API drops unknown fields when decoding.
+std::optional<ApiError> dropUnknownFields(const ApiRequest& request, ObjectJson& object) {
+    std::vector<std::string> topLevel;
+    std::vector<std::string> inMetadata;
     for (const auto& member : object.root().GetObject()) {
         if (!oneOf(kTopLevel, member.name.GetString())) {
-            unknown += (unknown.empty() ? "" : ", ") + std::string("unknown field \"") +
-                       member.name.GetString() + "\"";
+            topLevel.emplace_back(member.name.GetString());
         }
     }
     if (const auto* metadata = object.find({"metadata"}); metadata && metadata->IsObject()) {
         for (const auto& member : metadata->GetObject()) {
             if (!oneOf(kMetadataFields, member.name.GetString())) {
-                unknown += (unknown.empty() ? "" : ", ") +
-                           std::string("unknown field \"metadata.") + member.name.GetString() +
-                           "\"";
+                inMetadata.emplace_back(member.name.GetString());
             }
         }
     }
-    if (unknown.empty()) {
+    if (topLevel.empty() && inMetadata.empty()) {
         return std::nullopt;
     }
-    return ApiError::badRequest("strict decoding error: " + unknown);
+    std::string unknown;
+    for (const auto& name : topLevel) {
+        unknown += (unknown.empty() ? "" : ", ") + ("unknown field \"" + name + "\"");
+    }
+    for (const auto& name : inMetadata) {
+        unknown += (unknown.empty() ? "" : ", ") + ("unknown field \"metadata." + name + "\"");
+    }
+    auto mode = request.route.query("fieldValidation").value_or("");
+    if (mode == "Strict") {
+        return ApiError::badRequest("strict decoding error: " + unknown);
+    }
+    if (mode == "Warn") {
+        std::string quoted;
+        for (char c : unknown) {
+            quoted += c == '"' ? std::string("\\\"") : std::string(1, c);
+        }
+        request.response.add("Warning", "299 - \"" + quoted + "\"");
+    }
+    for (const auto& name : topLevel) {
+        object.root().RemoveMember(name.c_str());
+    }
+    for (const auto& name : inMetadata) {
+        object.remove({"metadata", name.c_str()});
+    }
+    return std::nullopt;
 }
 
 ApiResult<ObjectJson> parseBody(const ApiRequest& request) {
@@ -305,7 +325,7 @@ void ObjectHandler::create(ApiRequest& request) {
         error->send(request.response);
         return;
     }
-    if (auto error = checkUnknownFields(request, object)) {
+    if (auto error = dropUnknownFields(request, object)) {
         error->send(request.response);
         return;
     }
@@ -332,7 +352,7 @@ void ObjectHandler::create(ApiRequest& request) {
             .send(request.response);
         return;
     }
-    auto causes = Validation::forCreate(resource, object);
+    auto causes = Validation::forCreate(resource, object, request.platformNamespace);
     if (!causes.empty()) {
         ApiError::invalid(resource, name.size() > 253 ? name.substr(0, 253) : name,
                           std::move(causes))
@@ -389,7 +409,7 @@ void ObjectHandler::update(ApiRequest& request) {
         error->send(request.response);
         return;
     }
-    if (auto error = checkUnknownFields(request, body.value())) {
+    if (auto error = dropUnknownFields(request, body.value())) {
         error->send(request.response);
         return;
     }

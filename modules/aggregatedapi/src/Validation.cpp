@@ -171,9 +171,20 @@ std::vector<StatusCause> Validation::metadata(const ObjectJson& object) {
     return causes;
 }
 
+std::string Validation::dns1123Label(std::string_view name) {
+    if (name.size() > 63 || name.find('.') != std::string_view::npos ||
+        !dns1123Subdomain(name).empty()) {
+        return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+               "'-', and must start and end with an alphanumeric character";
+    }
+    return {};
+}
+
 std::vector<StatusCause> Validation::forCreate(const ResourceInfo& resource,
-                                               const ObjectJson& object) {
+                                               const ObjectJson& object,
+                                               const std::string& platformNamespace) {
     Causes causes;
+    const auto& kind = resource.kind;
     auto name = object.string({"metadata", "name"});
     if (name.empty()) {
         causes.push_back({"FieldValueRequired", "Required value: name or generateName is required",
@@ -188,11 +199,14 @@ std::vector<StatusCause> Validation::forCreate(const ResourceInfo& resource,
     if (resource.namespaced) {
         if (ns.empty()) {
             required(causes, "metadata.namespace");
-        } else if (ns.size() > 63 || !dns1123Subdomain(ns).empty() ||
-                   ns.find('.') != std::string::npos) {
+        } else if (auto problem = dns1123Label(ns); !problem.empty()) {
+            invalid(causes, "metadata.namespace", ns, problem);
+        } else if ((kind == "ExportAction" || kind == "ImportAction" ||
+                    kind == "BatchRestoreAction" || kind == "ReportAction") &&
+                   ns != platformNamespace) {
             invalid(causes, "metadata.namespace", ns,
-                    "a lowercase RFC 1123 label must consist of lower case alphanumeric "
-                    "characters or '-', and must start and end with an alphanumeric character");
+                    "a " + kind + " is created in the platform's namespace \"" + platformNamespace +
+                        "\"");
         }
     } else if (!ns.empty()) {
         causes.push_back(
@@ -204,7 +218,6 @@ std::vector<StatusCause> Validation::forCreate(const ResourceInfo& resource,
         causes.push_back({"FieldValueInvalid", "Invalid value: must be an object", "spec"});
         return causes;
     }
-    const auto& kind = resource.kind;
     if (kind == "BackupAction" || kind == "RestoreAction" || kind == "ExportAction" ||
         kind == "RunAction" || kind == "ValidateAction" || kind == "RestoreClusterAction") {
         subject(causes, resource, object, false);
@@ -217,6 +230,21 @@ std::vector<StatusCause> Validation::forCreate(const ResourceInfo& resource,
     }
     if (kind == "CancelAction") {
         subject(causes, resource, object, true);
+        // Where the CancelAction lives says where its subject is: the
+        // subject's namespace, or the platform's for a cluster-scoped one.
+        auto subjectKind = object.string({"spec", "subject", "kind"});
+        const auto* target = ResourceTable::instance().findKind(resource.group, subjectKind);
+        auto subjectNamespace = object.string({"spec", "subject", "namespace"});
+        if (target && target->namespaced && !subjectNamespace.empty() && subjectNamespace != ns) {
+            invalid(causes, "spec.subject.namespace", subjectNamespace,
+                    "must be the CancelAction's namespace \"" + ns + "\"");
+        }
+        if (target && !target->namespaced && ns != platformNamespace) {
+            invalid(causes, "metadata.namespace", ns,
+                    "a CancelAction of a cluster-scoped action is created in the platform's "
+                    "namespace \"" +
+                        platformNamespace + "\"");
+        }
     }
     if (kind == "RestorePoint") {
         if (const auto* ref = objectAt(causes, object, {"spec", "restorePointContentRef"},

@@ -18,14 +18,20 @@ namespace kiod::aggregatedapi {
 class Validation {
 public:
     // An object about to be created (its name already generated).
+    // `platformNamespace` is where the platform's own actions must be
+    // (ExportAction, ImportAction, BatchRestoreAction, ReportAction, and a
+    // CancelAction of a cluster-scoped action).
     static std::vector<StatusCause> forCreate(const ResourceInfo& resource,
-                                              const ObjectJson& object);
+                                              const ObjectJson& object,
+                                              const std::string& platformNamespace);
     // metadata alone (labels and annotations), for updates.
     static std::vector<StatusCause> metadata(const ObjectJson& object);
 
     // RFC 1123 subdomain: lower-case alphanumerics, '-' and '.', starting and
     // ending alphanumeric, at most 253 characters. Empty when valid, else why.
     static std::string dns1123Subdomain(std::string_view name);
+    // RFC 1123 label (a namespace): as a subdomain, without '.', at most 63.
+    static std::string dns1123Label(std::string_view name);
 };
 
 }  // namespace kiod::aggregatedapi

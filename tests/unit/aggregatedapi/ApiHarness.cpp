@@ -38,6 +38,7 @@ MemoryRouter::Reply MemoryRouter::call(const std::string& method, const std::str
     reply.body = response.body();
     reply.contentType = response.getContentType();
     reply.retryAfter = response.get("Retry-After", "");
+    reply.warning = response.get("Warning", "");
     return reply;
 }
 
@@ -53,8 +54,8 @@ ApiHarness::ApiHarness(bool withCatalog) {
         store_ = std::make_shared<catalog::SqliteObjectStore>(options);
         services_.publish<catalog::ObjectStore>(store_);
     }
-    api_ =
-        std::make_unique<ApiRouter>(ResourceTable::instance(), services_, WatchSettings{}, nullptr);
+    api_ = std::make_unique<ApiRouter>(ResourceTable::instance(), services_, WatchSettings{},
+                                       "kasten-io", nullptr);
     api_->mount(router_, "api");
 }
 

@@ -80,6 +80,7 @@ public:
         std::string body;
         std::string contentType;
         std::string retryAfter;
+        std::string warning;
     };
 
     // One request through the mounted routes: the most specific pattern

@@ -104,6 +104,45 @@ BOOST_AUTO_TEST_CASE(each_invalid_field_is_a_cause) {
     BOOST_TEST(api.count(kResource) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(unknown_fields_refused_when_strict_else_warned_of_and_dropped) {
+    ApiHarness api;
+    auto strict = api.call("POST", kCollection + "?fieldValidation=Strict",
+                           action("a", R"(,"frob":1)"), kJson);
+    isStatus(strict, 400, "BadRequest");
+    BOOST_TEST(contains(strict.body, R"(strict decoding error: unknown field \"frob\")"),
+               strict.body);
+    BOOST_TEST(api.count(kResource) == 0u);
+    auto warn =
+        api.call("POST", kCollection + "?fieldValidation=Warn", action("a", R"(,"frob":1)"), kJson);
+    BOOST_TEST(warn.status == 201);
+    BOOST_TEST(warn.warning == R"(299 - "unknown field \"frob\"")");
+    BOOST_TEST(!contains(api.call("GET", kCollection + "/a").body, "frob"));  // dropped
+}
+
+BOOST_AUTO_TEST_CASE(platform_actions_live_in_the_platform_namespace) {
+    ApiHarness api;
+    const std::string exports = "/apis/actions.kio.kasten.io/v1alpha1/namespaces/ns/exportactions";
+    auto misplaced = api.call(
+        "POST", exports,
+        R"({"metadata":{"name":"e"},"spec":{"subject":{"name":"rp"},"profile":{"name":"p"}}})",
+        kJson);
+    isStatus(misplaced, 422, "Invalid");
+    BOOST_TEST(contains(misplaced.body, R"("field":"metadata.namespace")"), misplaced.body);
+    BOOST_TEST(contains(misplaced.body, R"(platform's namespace \"kasten-io\")"));
+    auto placed = api.call(
+        "POST", "/apis/actions.kio.kasten.io/v1alpha1/namespaces/kasten-io/exportactions",
+        R"({"metadata":{"name":"e"},"spec":{"subject":{"name":"rp"},"profile":{"name":"p"}}})",
+        kJson);
+    BOOST_TEST(placed.status == 201, placed.body);
+    auto cancel = api.call(
+        "POST", "/apis/actions.kio.kasten.io/v1alpha1/namespaces/ns/cancelactions",
+        R"({"metadata":{"name":"c"},"spec":{"subject":{"kind":"BackupAction","name":"b","namespace":"other"}}})",
+        kJson);
+    isStatus(cancel, 422, "Invalid");
+    BOOST_TEST(contains(cancel.body, R"("field":"spec.subject.namespace")"), cancel.body);
+    BOOST_TEST(api.count("exportactions.actions.kio.kasten.io") == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(namespace_in_the_body_must_match_the_url) {
     ApiHarness api;
     auto reply = api.call(
