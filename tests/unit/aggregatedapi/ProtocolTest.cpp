@@ -288,6 +288,32 @@ BOOST_AUTO_TEST_CASE(restore_point_binds_only_an_unbound_content) {
             .status == 201);
 }
 
+BOOST_AUTO_TEST_CASE(deletecollection_deletes_what_the_selectors_match_with_consequences) {
+    ApiHarness api;
+    const std::string contents = "/apis/apps.kio.kasten.io/v1alpha1/restorepointcontents";
+    for (const auto* name : {"c1", "c2", "c3"}) {
+        std::string app = name == std::string("c3") ? "other" : "shop";
+        BOOST_TEST_REQUIRE(api.call("POST", contents,
+                                    R"({"metadata":{"name":")" + std::string(name) +
+                                        R"(","labels":{"k10.kasten.io/appName":")" + app +
+                                        R"("}},"status":{"state":"Unbound"}})",
+                                    kJson)
+                               .status == 201);
+    }
+    auto dry =
+        api.call("DELETE", contents + "?labelSelector=k10.kasten.io/appName%3Dshop&dryRun=All");
+    BOOST_TEST(dry.status == 200);
+    BOOST_TEST(api.count("restorepointcontents.apps.kio.kasten.io") == 3u);
+    auto deleted = api.call("DELETE", contents + "?labelSelector=k10.kasten.io/appName%3Dshop");
+    BOOST_TEST(deleted.status == 200, deleted.body);
+    BOOST_TEST(contains(deleted.body, R"({"kind":"RestorePointContentList")"));
+    BOOST_TEST(
+        (contains(deleted.body, R"("name":"c1")") && contains(deleted.body, R"("name":"c2")")));
+    BOOST_TEST(!contains(deleted.body, R"("name":"c3")"));
+    BOOST_TEST(api.count("restorepointcontents.apps.kio.kasten.io") == 1u);
+    BOOST_TEST(api.count("retireactions.actions.kio.kasten.io") == 2u);  // one per content
+}
+
 BOOST_AUTO_TEST_CASE(cancel_action_needs_an_existing_subject_and_is_never_stored) {
     ApiHarness api;
     const std::string cancels = "/apis/actions.kio.kasten.io/v1alpha1/namespaces/ns/cancelactions";
