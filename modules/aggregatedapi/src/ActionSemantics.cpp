@@ -144,7 +144,16 @@ ApiResult<StoredObject> ActionSemantics::createRestorePoint(const ApiRequest& re
         return ApiError::fromStatus(parsedContent.status(), contents, contentName);
     }
     auto boundTo = parsedContent->string({"status", "restorePointRef", "name"});
-    if (parsedContent->string({"status", "state"}) == "Bound" || !boundTo.empty()) {
+    bool bound = parsedContent->string({"status", "state"}) == "Bound" || !boundTo.empty();
+    if (bound && !boundTo.empty()) {
+        // A binding to a RestorePoint that no longer exists is stale (its
+        // deletion could not unbind the content): the content is free.
+        auto holder =
+            store.get({kRestorePoints,
+                       parsedContent->string({"status", "restorePointRef", "namespace"}), boundTo});
+        bound = holder || holder.status().code() != StatusCode::kNotFound;
+    }
+    if (bound) {
         return invalidField(
             self, name, "spec.restorePointContentRef.name",
             "Invalid value: \"" + contentName + "\": the restore point content is already bound");
@@ -183,6 +192,37 @@ ApiResult<StoredObject> ActionSemantics::createRestorePoint(const ApiRequest& re
     return created.value();
 }
 
+namespace {
+
+// The RetireAction that reclaims a RestorePointContent's data: labels
+// copied, so that it is found by application and policy; Pending.
+ObjectJson retireActionFor(const ObjectJson& content, const std::string& contentName) {
+    auto retire = ObjectJson::parse(R"({"apiVersion":"actions.kio.kasten.io/v1alpha1",)"
+                                    R"("kind":"RetireAction","metadata":{},"spec":{},)"
+                                    R"("status":{"state":"Pending"}})");
+    auto& action = retire.value();
+    if (const auto* labels = content.find({"metadata", "labels"}); labels && labels->IsObject()) {
+        action.set({"metadata", "labels"}, Value(*labels, action.allocator()));
+    }
+    if (const auto* scheduled = content.find({"status", "scheduledTime"});
+        scheduled && scheduled->IsString()) {
+        action.set({"spec", "scheduledTime"}, Value(*scheduled, action.allocator()));
+    }
+    action.setString({"spec", "subject", "kind"}, "RestorePointContent");
+    action.setString({"spec", "subject", "name"}, contentName);
+    action.set({"metadata", "generation"}, Value(1));
+    return std::move(retire).value();
+}
+
+ApiError removalError(const Status& status, const ResourceInfo& resource, const std::string& name) {
+    if (status.code() == StatusCode::kConflict) {
+        return ApiError::conflict(resource, name, "Precondition failed: " + status.message());
+    }
+    return ApiError::fromStatus(status, resource, name);
+}
+
+}  // namespace
+
 ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const std::string& name,
                                                 const catalog::Preconditions& preconditions,
                                                 bool dryRun) {
@@ -200,22 +240,20 @@ ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const
         }
         return current.value();
     }
+    if (self.family == KindFamily::kRestorePointContent) {
+        return retireContent(request, name, preconditions);
+    }
     auto removed = store.remove(key, preconditions);
     if (!removed) {
-        if (removed.status().code() == StatusCode::kConflict) {
-            return ApiError::conflict(self, name,
-                                      "Precondition failed: " + removed.status().message());
-        }
-        return ApiError::fromStatus(removed.status(), self, name);
+        return removalError(removed.status(), self, name);
     }
     auto parsed = ObjectJson::parse(removed->json);
-    if (!parsed) {
-        return removed.value();
-    }
-    if (self.family == KindFamily::kRestorePoint) {
+    if (parsed && self.family == KindFamily::kRestorePoint) {
         auto contentName = parsed->string({"spec", "restorePointContentRef", "name"});
         if (!contentName.empty()) {
-            // Unbind the content, if it is still bound to this one.
+            // Unbind the content, if it is still bound to this one. Should
+            // this fail, the binding is stale and the next RestorePoint
+            // that names the content sees that (createRestorePoint).
             modify(store, {kContents, "", contentName}, [&](ObjectJson& content) {
                 if (content.string({"status", "restorePointRef", "name"}) != name ||
                     content.string({"status", "restorePointRef", "namespace"}) != request.ns) {
@@ -227,36 +265,56 @@ ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const
             });
         }
     }
-    if (self.family == KindFamily::kRestorePointContent) {
-        auto rpName = parsed->string({"status", "restorePointRef", "name"});
-        auto rpNamespace = parsed->string({"status", "restorePointRef", "namespace"});
-        if (!rpName.empty()) {
-            store.remove({kRestorePoints, rpNamespace, rpName}, {});
+    return removed.value();
+}
+
+ApiResult<StoredObject> ActionSemantics::retireContent(
+    const ApiRequest& request, const std::string& name,
+    const catalog::Preconditions& preconditions) {
+    const auto& self = request.resource;
+    auto& store = *request.store;
+    auto key = request.keyOf(name);
+    auto current = store.get(key);
+    if (!current) {
+        return ApiError::fromStatus(current.status(), self, name);
+    }
+    auto content = ObjectJson::parse(current->json);
+    if (!content) {
+        return ApiError::fromStatus(content.status(), self, name);
+    }
+    // The RetireAction first: once the content is gone nothing else
+    // remembers that its data must be reclaimed. If the content cannot be
+    // removed after all, the RetireAction goes again.
+    auto action = retireActionFor(content.value(), name);
+    Result<StoredObject> retire = Status::internal("no name");
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        auto retireName = NameGenerator::fromPrefix("retire-" + name.substr(0, 40) + "-");
+        action.setString({"metadata", "name"}, retireName);
+        retire = store.create({kRetireActions, "", retireName}, action.serialize());
+        if (retire || retire.status().code() != StatusCode::kAlreadyExists) {
+            break;
         }
-        // The RetireAction that reclaims the content's data; labels copied
-        // so that it is found by application and policy.
-        auto retire = ObjectJson::parse(R"({"apiVersion":"actions.kio.kasten.io/v1alpha1",)"
-                                        R"("kind":"RetireAction","metadata":{},"spec":{},)"
-                                        R"("status":{"state":"Pending"}})");
-        auto& action = retire.value();
-        if (const auto* labels = parsed->find({"metadata", "labels"});
-            labels && labels->IsObject()) {
-            action.set({"metadata", "labels"}, Value(*labels, action.allocator()));
-        }
-        if (const auto* scheduled = parsed->find({"status", "scheduledTime"});
-            scheduled && scheduled->IsString()) {
-            action.set({"spec", "scheduledTime"}, Value(*scheduled, action.allocator()));
-        }
-        action.setString({"spec", "subject", "kind"}, "RestorePointContent");
-        action.setString({"spec", "subject", "name"}, name);
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            auto retireName = NameGenerator::fromPrefix("retire-" + name.substr(0, 40) + "-");
-            action.setString({"metadata", "name"}, retireName);
-            auto created = store.create({kRetireActions, "", retireName}, action.serialize());
-            if (created || created.status().code() != StatusCode::kAlreadyExists) {
-                break;
-            }
-        }
+    }
+    if (!retire) {
+        return ApiError::fromStatus(retire.status(),
+                                    resourceNamed("actions.kio.kasten.io", "retireactions"), "");
+    }
+    // The content as read, unless the client's preconditions say otherwise:
+    // a change in between (a RestorePoint bound meanwhile) is a Conflict.
+    catalog::Preconditions expected = preconditions;
+    if (expected.revision == 0) {
+        expected.revision = current->revision;
+    }
+    auto removed = store.remove(key, expected);
+    if (!removed) {
+        store.remove(retire->key, {});
+        return removalError(removed.status(), self, name);
+    }
+    auto rpName = content->string({"status", "restorePointRef", "name"});
+    if (!rpName.empty()) {
+        store.remove(
+            {kRestorePoints, content->string({"status", "restorePointRef", "namespace"}), rpName},
+            {});
     }
     return removed.value();
 }

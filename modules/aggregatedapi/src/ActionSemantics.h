@@ -19,9 +19,11 @@ namespace kiod::aggregatedapi {
 //
 // The store has no multi-object transaction, so each of these is a sequence
 // of single-object writes, each with a revision precondition, ordered so that
-// a failure part-way leaves nothing that contradicts the objects' states: a
-// RestorePoint is stored only once its content is marked bound to it, and is
-// removed again if that cannot be done.
+// a failure part-way loses nothing: a RestorePoint is stored only once its
+// content is claimed (the claim given back if storing fails); a content is
+// removed only once its RetireAction exists (which goes again if removing
+// fails); a binding left behind by a RestorePoint whose deletion could not
+// unbind it is recognised as stale.
 class ActionSemantics {
 public:
     // Sets the server-set status of a new object: `state: Pending` on an
@@ -45,6 +47,12 @@ public:
                                                    const std::string& name,
                                                    const catalog::Preconditions& preconditions,
                                                    bool dryRun);
+
+    // Deletes a RestorePointContent: creates its RetireAction, removes it
+    // (as read, or as the preconditions say), then its RestorePoint.
+    static ApiResult<catalog::StoredObject> retireContent(
+        const ApiRequest& request, const std::string& name,
+        const catalog::Preconditions& preconditions);
 
     // Reads, changes and writes back one object, again on a concurrent
     // change (Conflict) a few times. `change` returns false to leave it.

@@ -338,11 +338,13 @@ void ObjectHandler::create(ApiRequest& request) {
         object.remove({"metadata", "namespace"});
     }
     auto name = object.string({"metadata", "name"});
+    bool generated = false;
     if (name.empty()) {
         auto prefix = object.string({"metadata", "generateName"});
         if (!prefix.empty()) {
             name = NameGenerator::fromPrefix(prefix);
             object.setString({"metadata", "name"}, name);
+            generated = true;
         }
     }
     if (const auto* value = object.find({"metadata", "name"}); value && !value->IsString()) {
@@ -392,6 +394,15 @@ void ObjectHandler::create(ApiRequest& request) {
         return;
     }
     auto created = request.store->create(request.keyOf(name), object.serialize());
+    // A generated name that is taken is generated again, a few times (as
+    // kube-apiserver does since 1.30), rather than failing the create.
+    for (int attempt = 0; generated && attempt < 3 && !created &&
+                          created.status().code() == StatusCode::kAlreadyExists;
+         ++attempt) {
+        name = NameGenerator::fromPrefix(object.string({"metadata", "generateName"}));
+        object.setString({"metadata", "name"}, name);
+        created = request.store->create(request.keyOf(name), object.serialize());
+    }
     if (!created) {
         ApiError::fromStatus(created.status(), resource, name).send(request.response);
         return;

@@ -288,6 +288,23 @@ BOOST_AUTO_TEST_CASE(restore_point_binds_only_an_unbound_content) {
             .status == 201);
 }
 
+BOOST_AUTO_TEST_CASE(a_binding_to_a_restore_point_that_is_gone_is_stale) {
+    ApiHarness api;
+    const std::string apps = "/apis/apps.kio.kasten.io/v1alpha1";
+    BOOST_TEST_REQUIRE(
+        api.call(
+               "POST", apps + "/restorepointcontents",
+               R"({"metadata":{"name":"c"},"status":{"state":"Bound","restorePointRef":{"name":"ghost","namespace":"ns"}}})",
+               kJson)
+            .status == 201);
+    auto bound = api.call(
+        "POST", apps + "/namespaces/ns/restorepoints",
+        R"({"metadata":{"name":"r"},"spec":{"restorePointContentRef":{"name":"c"}}})", kJson);
+    BOOST_TEST(bound.status == 201, bound.body);
+    BOOST_TEST(contains(api.call("GET", apps + "/restorepointcontents/c").body,
+                        R"("restorePointRef":{"name":"r","namespace":"ns"})"));
+}
+
 BOOST_AUTO_TEST_CASE(deletecollection_deletes_what_the_selectors_match_with_consequences) {
     ApiHarness api;
     const std::string contents = "/apis/apps.kio.kasten.io/v1alpha1/restorepointcontents";
