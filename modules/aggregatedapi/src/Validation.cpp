@@ -1,6 +1,7 @@
 #include "Validation.h"
 
 #include <cctype>
+#include <regex>
 
 namespace kiod::aggregatedapi {
 
@@ -253,8 +254,12 @@ std::vector<StatusCause> Validation::forCreate(const ResourceInfo& resource,
         }
     }
     if (resource.family == KindFamily::kAction) {
+        // RFC 3339, as metav1.Time serializes (what the catalog indexes).
+        static const std::regex kRfc3339(
+            R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))");
         if (const auto* expires = object.find({"spec", "expiresAt"});
-            expires && !expires->IsNull() && !expires->IsString()) {
+            expires && !expires->IsNull() &&
+            !(expires->IsString() && std::regex_match(expires->GetString(), kRfc3339))) {
             causes.push_back({"FieldValueInvalid",
                               "Invalid value: must be a time such as 2026-11-24T09:00:00Z",
                               "spec.expiresAt"});

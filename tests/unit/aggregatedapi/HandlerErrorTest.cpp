@@ -92,6 +92,12 @@ BOOST_AUTO_TEST_CASE(each_invalid_field_is_a_cause) {
          {"metadata.name", "metadata.labels[ok]", "spec.subject.name", "spec.subject.namespace"}) {
         BOOST_TEST(contains(reply.body, std::string(R"("field":")") + field + "\""), field);
     }
+    auto expires = api.call(
+        "POST", kCollection + "?dryRun=All",
+        R"({"metadata":{"name":"e"},"spec":{"subject":{"name":"a"},"expiresAt":"tomorrow"}})",
+        kJson);
+    isStatus(expires, 422, "Invalid");
+    BOOST_TEST(contains(expires.body, R"("field":"spec.expiresAt")"), expires.body);
     auto noName = api.call("POST", kCollection, R"({"spec":{"subject":{"name":"a"}}})", kJson);
     isStatus(noName, 422, "Invalid");
     BOOST_TEST(contains(noName.body, "name or generateName is required"));
