@@ -121,44 +121,42 @@ void ApiRouter::mount(Router& router, const std::string& listener) {
         },
         fast);
 
+    // The resource paths, each pattern knowing which parameters it has.
+    struct ResourcePattern {
+        const char* pattern;
+        bool namespaced;
+        int depth;  // 0: collection, 1: object, 2: subresource
+    };
+    const ResourcePattern patterns[] = {
+        {"/apis/{group}/{version}/{resource}", false, 0},
+        {"/apis/{group}/{version}/{resource}/{name}", false, 1},
+        {"/apis/{group}/{version}/{resource}/{name}/{subresource}", false, 2},
+        {"/apis/{group}/{version}/namespaces/{namespace}/{resource}", true, 0},
+        {"/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}", true, 1},
+        {"/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}/{subresource}", true, 2},
+    };
     for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-        for (const char* pattern :
-             {"/apis/{group}/{version}/{resource}", "/apis/{group}/{version}/{resource}/{name}",
-              "/apis/{group}/{version}/{resource}/{name}/{subresource}"}) {
-            router.mount(listener, method, pattern,
-                         [this](RouteRequest& request, HTTPServerResponse& response) {
-                             serveResource(request, response, false);
-                         });
-        }
-        for (const char* pattern :
-             {"/apis/{group}/{version}/namespaces/{namespace}/{resource}",
-              "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}",
-              "/apis/{group}/{version}/namespaces/{namespace}/{resource}/{name}/{subresource}"}) {
-            router.mount(listener, method, pattern,
-                         [this](RouteRequest& request, HTTPServerResponse& response) {
-                             serveResource(request, response, true);
+        for (const auto& shape : patterns) {
+            router.mount(listener, method, shape.pattern,
+                         [this, shape](RouteRequest& request, HTTPServerResponse& response) {
+                             serveResource(request, response, shape.namespaced, shape.depth);
                          });
         }
     }
 }
 
 void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse& response,
-                              bool namespacedPath) {
+                              bool namespacedPath, int depth) {
     auto started = std::chrono::steady_clock::now();
-    const auto& params = route.path();
-    (void)params;
     const auto* resource =
         table_.find(route.param("group"), route.param("version"), route.param("resource"));
     std::string ns = namespacedPath ? route.param("namespace") : "";
     std::string name;
     std::string subresource;
-    // The depth of the path tells which parameters the pattern has.
-    auto segments = std::count(route.path().begin(), route.path().end(), '/');
-    auto resourceDepth = namespacedPath ? 6 : 4;
-    if (segments >= resourceDepth + 1) {
+    if (depth >= 1) {
         name = route.param("name");
     }
-    if (segments >= resourceDepth + 2) {
+    if (depth >= 2) {
         subresource = route.param("subresource");
     }
     const std::string& method = route.http().getMethod();

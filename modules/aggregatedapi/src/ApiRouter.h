@@ -32,8 +32,10 @@ public:
     void stop() { stopping_ = true; }
 
 private:
+    // `depth`: 0 for a collection path, 1 for an object's, 2 for a
+    // subresource's.
     void serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse& response,
-                       bool namespacedPath);
+                       bool namespacedPath, int depth);
 
     const ResourceTable& table_;
     Services& services_;
