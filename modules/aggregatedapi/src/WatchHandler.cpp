@@ -13,6 +13,7 @@ namespace kiod::aggregatedapi {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
 
 // Counts the watch as open for as long as it streams.
 class OpenWatch {
@@ -79,18 +80,10 @@ void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
         error.send(request.response);
         return;
     }
-    auto rvText = request.route.query("resourceVersion").value_or("");
-    bool fromNow = rvText.empty() || rvText == "0";
-    catalog::Revision after = 0;
-    if (!fromNow) {
-        auto rv = parseNumber(rvText);
-        if (!rv) {
-            ApiError::badRequest("resourceVersion: invalid value \"" + rvText +
-                                 "\": must be an integer")
-                .send(request.response);
-            return;
-        }
-        after = static_cast<catalog::Revision>(*rv);
+    auto start = WatchStream::parseStart(request.route.query("resourceVersion").value_or(""));
+    if (!start) {
+        start.error().send(request.response);
+        return;
     }
     auto timeout = settings.maxTimeout;
     if (auto text = request.route.query("timeoutSeconds"); text && !text->empty()) {
@@ -110,89 +103,42 @@ void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
     bool bookmarks = request.route.query("allowWatchBookmarks").value_or("") == "true";
 
     WatchStream stream(resource, selection.value(), format.value());
-    std::string opening;
-    if (fromNow || !selection.value().fields().requirements().empty()) {
-        // The starting state: announced (synthetic ADDED) when the client
-        // gave no resourceVersion; otherwise only read to know which objects
-        // match the requirements checked here.
-        auto options = selection.value().listOptions(resource);
-        options.state.clear();  // the stream checks state, so it sees every transition
-        options.limit = 500;
-        catalog::Revision listed = 0;
-        if (!selection.value().empty()) {
-            do {
-                auto page = request.store->list(options);
-                if (!page) {
-                    ApiError::fromStatus(page.status(), resource, "").send(request.response);
-                    return;
-                }
-                listed = page->revision;
-                for (const auto& item : page->items) {
-                    opening += stream.initial(item, fromNow);
-                }
-                options.continueToken = page->continueToken;
-            } while (!options.continueToken.empty());
-        } else {
-            listed = request.store->currentRevision();
-        }
-        if (fromNow) {
-            after = listed;
-        }
+    auto opened = stream.open(*request.store, start.value());
+    if (!opened) {
+        opened.error().send(request.response);
+        return;
     }
-    auto watchOptions = selection.value().watchOptions(resource);
-    watchOptions.after = after;
-    auto storeWatch = request.store->watch(watchOptions);
 
     request.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
     request.response.setContentType("application/json");
     request.response.setChunkedTransferEncoding(true);
     auto& out = request.response.send();
-    if (!storeWatch) {
-        auto status = storeWatch.status();
-        out << WatchStream::error(status.code() == StatusCode::kExpired
-                                      ? WatchStream::tooOld()
-                                      : ApiError::fromStatus(status, resource, ""));
-        out.flush();
-        return;
+    out << opened.value().lines;
+    out.flush();
+    if (!opened.value().watch) {
+        return;  // the lines were its ERROR event
     }
     OpenWatch open(metrics, resource);
-    out << opening;
-    out.flush();
-    auto& watch = *storeWatch.value();
+    auto& watch = *opened.value().watch;
     auto nextBookmark = Clock::now() + settings.bookmarkInterval;
-    // A bookmark names the last revision this stream has seen from the
-    // store, never the store's current one: an event committed but not yet
-    // pulled would otherwise be skipped by a client resuming from it.
-    catalog::Revision seen = after;
     constexpr auto kHeartbeat = std::chrono::seconds(5);
     auto nextHeartbeat = Clock::now() + kHeartbeat;
     // Wake at least this often to notice the deadline and kiod stopping.
     constexpr auto kSlice = std::chrono::milliseconds(500);
-    while (out && !stopping.load()) {
+    bool ended = false;
+    while (out && !ended && !stopping.load()) {
         auto now = Clock::now();
         if (now >= deadline) {
             return;
         }
         auto wait = std::min<Clock::duration>({deadline - now, Clock::duration(kSlice)});
-        auto event = watch.next(std::chrono::duration_cast<std::chrono::milliseconds>(wait) +
-                                std::chrono::milliseconds(1));
-        if (!event) {
-            auto status = event.status();
-            out << WatchStream::error(status.code() == StatusCode::kExpired
-                                          ? WatchStream::tooOld()
-                                          : ApiError::fromStatus(status, resource, ""));
+        auto line = stream.next(
+            watch, std::chrono::duration_cast<std::chrono::milliseconds>(wait) + 1ms, ended);
+        if (!line.empty()) {
+            out << line;
             out.flush();
-            return;
-        }
-        if (event.value()) {
-            seen = std::max(seen, event.value()->object.revision);
-            auto text = stream.encode(*event.value());
-            if (!text.empty()) {
-                out << text;
-                out.flush();
-            }
         } else if (bookmarks && Clock::now() >= nextBookmark) {
-            out << stream.bookmark(seen);
+            out << stream.bookmark();
             out.flush();
             nextBookmark = Clock::now() + settings.bookmarkInterval;
         } else if (Clock::now() >= nextHeartbeat) {

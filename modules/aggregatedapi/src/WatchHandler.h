@@ -17,10 +17,15 @@ struct WatchSettings {
     std::chrono::seconds bookmarkInterval{60};
 };
 
-// ?watch=true over HTTP: validates the request (failures before streaming
-// are plain Status answers), then streams the lines WatchStream makes as a
-// chunked body, flushing each, pulling events from the store's Watch on this
-// worker thread until timeoutSeconds, the client leaving, or `stopping`.
+// ?watch=true over HTTP, the transport only: validates the request
+// (failures before streaming are plain Status answers), then sends the lines
+// WatchStream makes as a chunked body, flushing each, pulling on this worker
+// thread until timeoutSeconds, the client leaving (noticed by an empty line
+// every 5 s when idle), or `stopping`; bookmarks when asked for.
+//
+// Everything else about a watch (start semantics, filtering, encoding) is
+// WatchStream's, so that a detached, event-driven transport can replace
+// this one without touching it.
 class WatchHandler {
 public:
     static void watch(ApiRequest& request, const WatchSettings& settings,

@@ -4,10 +4,81 @@
 #include "PartialObjectMetadata.h"
 #include "TableWriter.h"
 
+#include <algorithm>
+
 namespace kiod::aggregatedapi {
 
 WatchStream::WatchStream(const ResourceInfo& resource, Selection selection, ResponseFormat format)
     : resource_(resource), selection_(std::move(selection)), format_(format) {}
+
+ApiResult<WatchStream::Start> WatchStream::parseStart(const std::string& resourceVersion) {
+    if (resourceVersion.empty() || resourceVersion == "0") {
+        return Start{};
+    }
+    if (resourceVersion.size() > 19 ||
+        resourceVersion.find_first_not_of("0123456789") != std::string::npos) {
+        return ApiError::badRequest("resourceVersion: invalid value \"" + resourceVersion +
+                                    "\": must be an integer");
+    }
+    return Start{false, std::stoull(resourceVersion)};
+}
+
+ApiResult<WatchStream::Opened> WatchStream::open(catalog::ObjectStore& store, Start start) {
+    Opened opened;
+    if (start.fromNow || tracksMatches()) {
+        // The starting state: announced when the watch starts now;
+        // otherwise only read to know which objects match the requirements
+        // checked here.
+        auto options = selection_.listOptions(resource_);
+        options.state.clear();  // checked here, so that every transition is seen
+        options.limit = 500;
+        catalog::Revision listed = store.currentRevision();
+        if (!selection_.empty()) {
+            do {
+                auto page = store.list(options);
+                if (!page) {
+                    return ApiError::fromStatus(page.status(), resource_, "");
+                }
+                listed = page->revision;
+                for (const auto& item : page->items) {
+                    opened.lines += initial(item, start.fromNow);
+                }
+                options.continueToken = page->continueToken;
+            } while (!options.continueToken.empty());
+        }
+        if (start.fromNow) {
+            start.after = listed;
+        }
+    }
+    seen_ = start.after;
+    auto options = selection_.watchOptions(resource_);
+    options.after = start.after;
+    auto watch = store.watch(options);
+    if (!watch) {
+        opened.lines = error(watch.status().code() == StatusCode::kExpired
+                                 ? tooOld()
+                                 : ApiError::fromStatus(watch.status(), resource_, ""));
+        return opened;
+    }
+    opened.watch = std::move(watch).value();
+    return opened;
+}
+
+std::string WatchStream::next(catalog::Watch& watch, std::chrono::milliseconds timeout,
+                              bool& ended) {
+    auto event = watch.next(timeout);
+    if (!event) {
+        ended = true;
+        return error(event.status().code() == StatusCode::kExpired
+                         ? tooOld()
+                         : ApiError::fromStatus(event.status(), resource_, ""));
+    }
+    if (!event.value()) {
+        return {};
+    }
+    seen_ = std::max(seen_, event.value()->object.revision);
+    return encode(*event.value());
+}
 
 std::string WatchStream::line(const char* type, const std::string& storedJson) {
     auto json = ObjectJson::withoutDetails(storedJson, resource_.detailsField);
