@@ -42,7 +42,7 @@ MemoryRouter::Reply MemoryRouter::call(const std::string& method, const std::str
     return reply;
 }
 
-ApiHarness::ApiHarness(bool withCatalog) {
+ApiHarness::ApiHarness(bool withCatalog, WatchSettings watch) {
     char pattern[] = "/tmp/kiod-api-XXXXXX";
     dir_ = mkdtemp(pattern);
     if (withCatalog) {
@@ -54,8 +54,8 @@ ApiHarness::ApiHarness(bool withCatalog) {
         store_ = std::make_shared<catalog::SqliteObjectStore>(options);
         services_.publish<catalog::ObjectStore>(store_);
     }
-    api_ = std::make_unique<ApiRouter>(ResourceTable::instance(), services_, WatchSettings{},
-                                       "kasten-io", nullptr);
+    api_ = std::make_unique<ApiRouter>(ResourceTable::instance(), services_, watch, "kasten-io",
+                                       nullptr);
     api_->mount(router_, "api");
 }
 

@@ -101,7 +101,7 @@ private:
 // aggregated API mounted on a MemoryRouter.
 class ApiHarness {
 public:
-    explicit ApiHarness(bool withCatalog = true);
+    explicit ApiHarness(bool withCatalog = true, WatchSettings watch = {});
     ~ApiHarness();
 
     MemoryRouter::Reply call(const std::string& method, const std::string& target,

@@ -115,6 +115,29 @@ BOOST_AUTO_TEST_CASE(from_a_resource_version_only_later_changes_come) {
     BOOST_TEST(contains(lines[1], R"({"type":"DELETED")"));
 }
 
+BOOST_AUTO_TEST_CASE(idle_watches_that_allow_bookmarks_get_them_at_the_last_revision_seen) {
+    WatchSettings settings;
+    settings.bookmarkInterval = std::chrono::seconds(1);
+    ApiHarness api(true, settings);
+    BOOST_TEST_REQUIRE(api.call("POST", kCollection, action("a"), kJson).status == 201);
+    BOOST_TEST_REQUIRE(
+        api.call("POST", "/apis/actions.kio.kasten.io/v1alpha1/namespaces/other/backupactions",
+                 action("b"), kJson)
+            .status == 201);
+    auto reply =
+        api.call("GET", kCollection + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=2");
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() >= 2u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"ADDED")"));
+    // The revision the starting state was read at: nothing of this watch
+    // changed since.
+    BOOST_TEST(
+        lines[1] ==
+        R"({"type":"BOOKMARK","object":{"kind":"BackupAction","apiVersion":"actions.kio.kasten.io/v1alpha1","metadata":{"resourceVersion":"2"}}})");
+    auto without = api.call("GET", kCollection + "?watch=true&timeoutSeconds=1");
+    BOOST_TEST(!contains(without.body, "BOOKMARK"));
+}
+
 BOOST_AUTO_TEST_CASE(too_old_resource_version_is_an_error_event_with_410) {
     ApiHarness api;
     for (const auto* name : {"a", "b", "c"}) {
