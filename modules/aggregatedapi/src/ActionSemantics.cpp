@@ -159,6 +159,13 @@ ApiResult<StoredObject> ActionSemantics::createRestorePoint(const ApiRequest& re
             "Invalid value: \"" + contentName + "\": the restore point content is already bound");
     }
     restorePoint.setString({"status", "state"}, "Bound");
+    // What the content knows about the backup, as a RestorePoint shows it.
+    for (const char* field :
+         {"scheduledTime", "actionTime", "logicalSizeBytes", "physicalSizeBytes", "vmInfo"}) {
+        if (const auto* value = parsedContent->find({"status", field}); value && !value->IsNull()) {
+            restorePoint.set({"status", field}, Value(*value, restorePoint.allocator()));
+        }
+    }
     if (dryRun) {
         return StoredObject{request.key(), "", 0, restorePoint.serialize()};
     }

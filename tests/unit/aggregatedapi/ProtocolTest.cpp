@@ -258,9 +258,11 @@ BOOST_AUTO_TEST_SUITE(semantics)
 BOOST_AUTO_TEST_CASE(restore_point_binds_only_an_unbound_content) {
     ApiHarness api;
     const std::string apps = "/apis/apps.kio.kasten.io/v1alpha1";
-    BOOST_TEST_REQUIRE(api.call("POST", apps + "/restorepointcontents",
-                                R"({"metadata":{"name":"c"},"status":{"state":"Unbound"}})", kJson)
-                           .status == 201);
+    BOOST_TEST_REQUIRE(
+        api.call("POST", apps + "/restorepointcontents",
+                 R"({"metadata":{"name":"c"},"status":{"state":"Unbound","logicalSizeBytes":42}})",
+                 kJson)
+            .status == 201);
     auto missing = api.call(
         "POST", apps + "/namespaces/ns/restorepoints",
         R"({"metadata":{"name":"r0"},"spec":{"restorePointContentRef":{"name":"nope"}}})", kJson);
@@ -270,7 +272,7 @@ BOOST_AUTO_TEST_CASE(restore_point_binds_only_an_unbound_content) {
         "POST", apps + "/namespaces/ns/restorepoints",
         R"({"metadata":{"name":"r1"},"spec":{"restorePointContentRef":{"name":"c"}}})", kJson);
     BOOST_TEST(bound.status == 201, bound.body);
-    BOOST_TEST(contains(bound.body, R"("status":{"state":"Bound"})"));
+    BOOST_TEST(contains(bound.body, R"("status":{"state":"Bound","logicalSizeBytes":42})"));
     auto twice = api.call(
         "POST", apps + "/namespaces/ns/restorepoints",
         R"({"metadata":{"name":"r2"},"spec":{"restorePointContentRef":{"name":"c"}}})", kJson);
