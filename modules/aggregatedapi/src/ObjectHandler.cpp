@@ -241,6 +241,11 @@ void modifyObject(ApiRequest& request,
         dryRun.error().send(request.response);
         return;
     }
+    // An unacceptable Accept is refused before anything is written.
+    if (auto format = request.format(false); !format) {
+        format.error().send(request.response);
+        return;
+    }
     for (int attempt = 0;; ++attempt) {
         auto current = request.store->get(request.key());
         if (!current) {
@@ -541,6 +546,10 @@ ApiResult<ObjectHandler::DeleteOptions> ObjectHandler::deleteOptions(const ApiRe
 }
 
 void ObjectHandler::remove(ApiRequest& request) {
+    if (auto format = request.format(false); !format) {
+        format.error().send(request.response);
+        return;
+    }
     auto options = deleteOptions(request);
     if (!options) {
         options.error().send(request.response);
