@@ -190,7 +190,7 @@ bool sameMember(const ObjectJson& a, const ObjectJson& b, const char* name) {
 // `desired`, spec must not change, status stays. Status subresource: only
 // status from `desired`.
 ApiResult<std::string> merged(const ApiRequest& request, const StoredObject& current,
-                              ObjectJson& desired) {
+                              ObjectJson& desired, bool replacing) {
     auto stored = ObjectJson::parse(current.json);
     if (!stored) {
         return ApiError::fromStatus(Status::internal("stored object is not JSON"), request.resource,
@@ -204,10 +204,28 @@ ApiResult<std::string> merged(const ApiRequest& request, const StoredObject& cur
                 request.resource, request.name,
                 {{"FieldValueInvalid", "Invalid value: must be an object", "status"}});
         }
+        // The details subtree is not in what get answers, so a status
+        // replaced (PUT) from a get leaves it out: it stays unless named
+        // (null removes it). A patch applies to the whole stored object.
+        const auto& details = request.resource.detailsField;
+        Value kept;
+        if (const auto* old = result.find({"status", details.c_str()});
+            old && replacing && !details.empty() &&
+            !(status && status->IsObject() && status->HasMember(details.c_str()))) {
+            kept.CopyFrom(*old, result.allocator());
+        }
         if (!status || status->IsNull()) {
             result.remove({"status"});
         } else {
             result.set({"status"}, Value(*status, result.allocator()));
+        }
+        if (!kept.IsNull()) {
+            result.set({"status", details.c_str()}, std::move(kept));
+        } else if (!details.empty()) {
+            if (auto* written = result.find({"status", details.c_str()});
+                written && written->IsNull()) {
+                result.remove({"status", details.c_str()});
+            }
         }
         return result.serialize();
     }
@@ -234,7 +252,7 @@ ApiResult<std::string> merged(const ApiRequest& request, const StoredObject& cur
 // The shared path of update and patch: `desiredOf` turns the current object
 // into what the client wants; a resourceVersion it carries that differs from
 // the current one is a Conflict. Without one, a concurrent change is retried.
-void modifyObject(ApiRequest& request,
+void modifyObject(ApiRequest& request, bool replacing,
                   const std::function<ApiResult<ObjectJson>(const StoredObject&)>& desiredOf) {
     auto dryRun = request.dryRun();
     if (!dryRun) {
@@ -263,7 +281,7 @@ void modifyObject(ApiRequest& request,
             staleObject(request).send(request.response);
             return;
         }
-        auto json = merged(request, current.value(), desired.value());
+        auto json = merged(request, current.value(), desired.value(), replacing);
         if (!json) {
             json.error().send(request.response);
             return;
@@ -437,7 +455,7 @@ void ObjectHandler::update(ApiRequest& request) {
         return;
     }
     auto text = body.value().serialize();
-    modifyObject(request, [&](const StoredObject&) -> ApiResult<ObjectJson> {
+    modifyObject(request, true, [&](const StoredObject&) -> ApiResult<ObjectJson> {
         return ObjectJson::parse(text).value();
     });
 }
@@ -450,7 +468,7 @@ void ObjectHandler::patch(ApiRequest& request) {
         return;
     }
     auto patchText = request.body();
-    modifyObject(request, [&](const StoredObject& current) -> ApiResult<ObjectJson> {
+    modifyObject(request, false, [&](const StoredObject& current) -> ApiResult<ObjectJson> {
         auto parsed = ObjectJson::parse(current.json);
         if (!parsed) {
             return ApiError::fromStatus(Status::internal("stored object is not JSON"),

@@ -187,6 +187,22 @@ BOOST_AUTO_TEST_CASE(details_are_left_out_except_from_the_details_subresource) {
     BOOST_TEST(!contains(api.call("GET", kCollection).body, "actionDetails"));
     BOOST_TEST(contains(api.call("GET", kCollection + "/a/details").body,
                         R"("actionDetails":{"phases":[]})"));
+    // A status written back from a get (without details) keeps them; a
+    // null removes them.
+    auto object = api.call("GET", kCollection + "/a").body;
+    auto at = object.find(R"("status":{)");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    auto rewritten = object.substr(0, at) + R"("status":{"state":"Running"}})";
+    BOOST_TEST_REQUIRE(api.call("PUT", kCollection + "/a/status", rewritten, kJson).status == 200);
+    auto details = api.call("GET", kCollection + "/a/details").body;
+    BOOST_TEST((contains(details, R"("actionDetails":{"phases":[]})") &&
+                contains(details, R"("state":"Running")")),
+               details);
+    BOOST_TEST_REQUIRE(api.call("PATCH", kCollection + "/a/status",
+                                R"({"status":{"actionDetails":null}})",
+                                {{"Content-Type", "application/merge-patch+json"}})
+                           .status == 200);
+    BOOST_TEST(!contains(api.call("GET", kCollection + "/a/details").body, "actionDetails"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -281,8 +297,8 @@ BOOST_AUTO_TEST_CASE(restore_point_binds_only_an_unbound_content) {
     BOOST_TEST(api.count("restorepoints.apps.kio.kasten.io") == 1u);
     // Deleting the RestorePoint unbinds the content, which can be bound again.
     BOOST_TEST(api.call("DELETE", apps + "/namespaces/ns/restorepoints/r1").status == 200);
-    BOOST_TEST(contains(api.call("GET", apps + "/restorepointcontents/c").body,
-                        R"("state":"Unbound")"));
+    BOOST_TEST(
+        contains(api.call("GET", apps + "/restorepointcontents/c").body, R"("state":"Unbound")"));
     BOOST_TEST(
         api.call("POST", apps + "/namespaces/ns/restorepoints",
                  R"({"metadata":{"name":"r3"},"spec":{"restorePointContentRef":{"name":"c"}}})",
