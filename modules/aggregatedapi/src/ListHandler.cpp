@@ -87,6 +87,39 @@ void ListHandler::list(ApiRequest& request) {
             .send(request.response);
         return;
     }
+    // resourceVersion semantics (api-concepts): kiod serves the most recent
+    // state, which satisfies unset, "0" and NotOlderThan N; Exact N holds
+    // only when N is the current revision, and a continuation carries its
+    // own.
+    auto rv = request.route.query("resourceVersion").value_or("");
+    auto match = request.route.query("resourceVersionMatch").value_or("");
+    if (!match.empty() && match != "NotOlderThan" && match != "Exact") {
+        invalidListOptions(
+            "resourceVersionMatch",
+            "Unsupported value: \"" + match + "\": supported values: \"Exact\", \"NotOlderThan\"")
+            .send(request.response);
+        return;
+    }
+    if (match == "Exact" && rv == "0") {
+        invalidListOptions("resourceVersionMatch",
+                           "Forbidden: resourceVersionMatch \"Exact\" is forbidden for "
+                           "resourceVersion \"0\"")
+            .send(request.response);
+        return;
+    }
+    if (!rv.empty() && rv != "0" && request.route.hasQuery("continue")) {
+        ApiError::badRequest("specifying resource version is not allowed when using continue")
+            .send(request.response);
+        return;
+    }
+    if (match == "Exact" && rv != std::to_string(request.store->currentRevision())) {
+        ApiError error;
+        error.code = 410;
+        error.reason = "Expired";
+        error.message = "The resourceVersion for the provided list is too old.";
+        error.send(request.response);
+        return;
+    }
     auto options = selection.value().listOptions(resource);
     if (auto limit = request.route.query("limit"); limit && !limit->empty()) {
         try {

@@ -201,6 +201,29 @@ BOOST_AUTO_TEST_CASE(bad_continue_token_is_a_bad_request_and_old_one_expired) {
     BOOST_TEST(contains(expired.body, "The provided continue parameter is too old"));
 }
 
+BOOST_AUTO_TEST_CASE(list_resource_version_rules) {
+    ApiHarness api;
+    BOOST_TEST_REQUIRE(api.call("POST", kCollection, action("a"), kJson).status == 201);
+    auto current = std::to_string(api.store().currentRevision());
+    BOOST_TEST(api.call("GET", kCollection + "?resourceVersion=0").status == 200);
+    BOOST_TEST(api.call("GET", kCollection + "?resourceVersion=1&resourceVersionMatch=NotOlderThan")
+                   .status == 200);
+    BOOST_TEST(
+        api.call("GET", kCollection + "?resourceVersion=" + current + "&resourceVersionMatch=Exact")
+            .status == 200);
+    isStatus(api.call("GET", kCollection + "?resourceVersion=0&resourceVersionMatch=Exact"), 422,
+             "Invalid");
+    isStatus(api.call("GET", kCollection + "?resourceVersionMatch=Exact"), 422, "Invalid");
+    isStatus(api.call("GET", kCollection + "?resourceVersion=1&resourceVersionMatch=Sometimes"),
+             422, "Invalid");
+    BOOST_TEST_REQUIRE(api.call("POST", kCollection, action("b"), kJson).status == 201);
+    isStatus(api.call("GET",
+                      kCollection + "?resourceVersion=" + current + "&resourceVersionMatch=Exact"),
+             410, "Expired");
+    isStatus(api.call("GET", kCollection + "?resourceVersion=5&limit=1&continue=x"), 400,
+             "BadRequest");
+}
+
 BOOST_AUTO_TEST_CASE(unknown_resources_and_paths_are_not_found) {
     ApiHarness api;
     auto reply = api.call("GET", "/apis/actions.kio.kasten.io/v1alpha1/namespaces/ns/frobs");
