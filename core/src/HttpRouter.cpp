@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -39,11 +40,19 @@ void RouteRequest::parseQuery() const {
         auto pair = rest.substr(0, amp);
         if (!pair.empty()) {
             auto eq = pair.find('=');
-            std::string name, value;
-            Poco::URI::decode(std::string(pair.substr(0, eq)), name, true);
-            if (eq != std::string_view::npos) {
-                Poco::URI::decode(std::string(pair.substr(eq + 1)), value, true);
-            }
+            // A '+' in a query is a space (form encoding, which Go's
+            // url.Values and so kubectl use: `labelSelector=env+in+(a)`).
+            // Poco's decode turns '+' into ' ' only after a '?' in its
+            // input, which these parts never have, so it is done here; an
+            // encoded plus (%2B) stays a plus.
+            auto decode = [](std::string_view part) {
+                std::string spaced(part), decoded;
+                std::replace(spaced.begin(), spaced.end(), '+', ' ');
+                Poco::URI::decode(spaced, decoded);
+                return decoded;
+            };
+            std::string name = decode(pair.substr(0, eq));
+            std::string value = eq != std::string_view::npos ? decode(pair.substr(eq + 1)) : "";
             query_.emplace(std::move(name), std::move(value));
         }
         if (amp == std::string_view::npos) {

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <kiod/catalog/ObjectStore.h>
+
+#include <string>
+#include <vector>
+
+namespace kiod::aggregatedapi {
+
+// Storage for kinds that a module other than the catalog owns (the crypto
+// module's passkeys, vault.kio.kasten.io). The module publishes it in the
+// registry (`services().publish<ResourceStorage>(...)`); the aggregated API
+// looks it up on every request, so the kinds answer 503 ServiceUnavailable
+// while no module offers them, as the catalog's kinds do without the catalog.
+//
+// The contract is the catalog's ObjectStore, object for object: the same
+// keys (`resource` is `plural.group`), the same server-set metadata, the same
+// failures (NotFound, AlreadyExists, Conflict, Invalid, Expired, Overloaded,
+// Unavailable), so the API treats both alike. The API validates requests
+// against its own table of resources before calling it.
+class ResourceStorage : public catalog::ObjectStore {
+public:
+    static constexpr const char* kServiceName = "aggregatedapi.ResourceStorage";
+
+    // The resources (`passkeys.vault.kio.kasten.io`) this storage serves.
+    virtual std::vector<std::string> resources() const = 0;
+};
+
+}  // namespace kiod::aggregatedapi

@@ -1,0 +1,221 @@
+// Watch over HTTP (start semantics, 410 as an ERROR event), the one table
+// from store failures to HTTP, and kinds whose storage another module
+// publishes.
+#include "ApiError.h"
+#include "ApiHarness.h"
+
+#include <kiod/aggregatedapi/ResourceStorage.h>
+
+#include <boost/test/unit_test.hpp>
+
+using namespace kiod::aggregatedapi;
+using namespace kiod::aggregatedapi::test;
+
+namespace {
+
+const std::string kCollection = "/apis/actions.kio.kasten.io/v1alpha1/namespaces/ns/backupactions";
+const std::map<std::string, std::string> kJson = {{"Content-Type", "application/json"}};
+const std::map<std::string, std::string> kMerge = {
+    {"Content-Type", "application/merge-patch+json"}};
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::string action(const std::string& name) {
+    return R"({"metadata":{"name":")" + name + R"("},"spec":{"subject":{"name":"app"}}})";
+}
+
+std::vector<std::string> eventLines(const std::string& body) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (auto end = body.find('\n'); end != std::string::npos; end = body.find('\n', start)) {
+        if (end > start) {
+            lines.push_back(body.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return lines;
+}
+
+// A module's storage for passkeys: here the catalog's store under the
+// passkeys' resource name.
+class PasskeyStorage : public kiod::aggregatedapi::ResourceStorage {
+public:
+    explicit PasskeyStorage(std::shared_ptr<kiod::catalog::ObjectStore> store)
+        : store_(std::move(store)) {}
+    std::vector<std::string> resources() const override { return {"passkeys.vault.kio.kasten.io"}; }
+    kiod::Result<kiod::catalog::StoredObject> create(const kiod::catalog::ObjectKey& key,
+                                                     const std::string& json) override {
+        ++writes;
+        return store_->create(key, json);
+    }
+    kiod::Result<kiod::catalog::StoredObject> get(const kiod::catalog::ObjectKey& key) override {
+        return store_->get(key);
+    }
+    kiod::Result<kiod::catalog::StoredObject> update(const kiod::catalog::ObjectKey& key,
+                                                     const std::string& json,
+                                                     kiod::catalog::Revision expected) override {
+        ++writes;
+        return store_->update(key, json, expected);
+    }
+    kiod::Result<kiod::catalog::StoredObject> remove(
+        const kiod::catalog::ObjectKey& key,
+        const kiod::catalog::Preconditions& preconditions) override {
+        ++writes;
+        return store_->remove(key, preconditions);
+    }
+    kiod::Result<kiod::catalog::ListPage> list(const kiod::catalog::ListOptions& options) override {
+        return store_->list(options);
+    }
+    kiod::Result<std::unique_ptr<kiod::catalog::Watch>> watch(
+        const kiod::catalog::WatchOptions& options) override {
+        return store_->watch(options);
+    }
+    kiod::catalog::Revision currentRevision() const override { return store_->currentRevision(); }
+
+    int writes = 0;
+
+private:
+    std::shared_ptr<kiod::catalog::ObjectStore> store_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(watch)
+
+BOOST_AUTO_TEST_CASE(without_resource_version_current_objects_come_as_added) {
+    ApiHarness api;
+    BOOST_TEST_REQUIRE(api.call("POST", kCollection, action("a"), kJson).status == 201);
+    BOOST_TEST_REQUIRE(api.call("POST", kCollection, action("b"), kJson).status == 201);
+    auto reply = api.call("GET", kCollection + "?watch=true&timeoutSeconds=1");
+    BOOST_TEST(reply.status == 200);
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() == 2u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"ADDED","object":{)"));
+    BOOST_TEST(contains(lines[0], R"("name":"a")"));
+    BOOST_TEST(contains(lines[1], R"("name":"b")"));
+}
+
+BOOST_AUTO_TEST_CASE(from_a_resource_version_only_later_changes_come) {
+    ApiHarness api;
+    auto created = api.call("POST", kCollection, action("a"), kJson);
+    BOOST_TEST_REQUIRE(created.status == 201);
+    auto rv = std::to_string(api.store().currentRevision());
+    BOOST_TEST_REQUIRE(api.call("PATCH", kCollection + "/a/status",
+                                R"({"status":{"state":"Running","actionDetails":{"x":1}}})", kMerge)
+                           .status == 200);
+    BOOST_TEST_REQUIRE(api.call("DELETE", kCollection + "/a").status == 200);
+    auto reply = api.call("GET", kCollection + "?watch=1&timeoutSeconds=1&resourceVersion=" + rv);
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() == 2u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"MODIFIED")"));
+    BOOST_TEST(contains(lines[0], R"("state":"Running")"));
+    BOOST_TEST(!contains(lines[0], "actionDetails"));  // details stay out of watches
+    BOOST_TEST(contains(lines[1], R"({"type":"DELETED")"));
+}
+
+BOOST_AUTO_TEST_CASE(idle_watches_that_allow_bookmarks_get_them_at_the_last_revision_seen) {
+    WatchSettings settings;
+    settings.bookmarkInterval = std::chrono::seconds(1);
+    ApiHarness api(true, settings);
+    BOOST_TEST_REQUIRE(api.call("POST", kCollection, action("a"), kJson).status == 201);
+    BOOST_TEST_REQUIRE(
+        api.call("POST", "/apis/actions.kio.kasten.io/v1alpha1/namespaces/other/backupactions",
+                 action("b"), kJson)
+            .status == 201);
+    auto reply =
+        api.call("GET", kCollection + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=2");
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() >= 2u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"ADDED")"));
+    // The revision the starting state was read at: nothing of this watch
+    // changed since.
+    BOOST_TEST(
+        lines[1] ==
+        R"({"type":"BOOKMARK","object":{"kind":"BackupAction","apiVersion":"actions.kio.kasten.io/v1alpha1","metadata":{"resourceVersion":"2"}}})");
+    auto without = api.call("GET", kCollection + "?watch=true&timeoutSeconds=1");
+    BOOST_TEST(!contains(without.body, "BOOKMARK"));
+}
+
+BOOST_AUTO_TEST_CASE(too_old_resource_version_is_an_error_event_with_410) {
+    ApiHarness api;
+    for (const auto* name : {"a", "b", "c"}) {
+        BOOST_TEST_REQUIRE(api.call("POST", kCollection, action(name), kJson).status == 201);
+    }
+    BOOST_TEST_REQUIRE(api.store().compactChangeLog(api.store().currentRevision()).isOk());
+    auto reply = api.call("GET", kCollection + "?watch=true&resourceVersion=1");
+    BOOST_TEST(reply.status == 200);
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() == 1u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"ERROR","object":{"kind":"Status")"));
+    BOOST_TEST(contains(lines[0], R"("reason":"Expired")"));
+    BOOST_TEST(contains(lines[0], R"("code":410)"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_watch_parameters_are_refused_before_streaming) {
+    ApiHarness api;
+    auto rv = api.call("GET", kCollection + "?watch=true&resourceVersion=abc");
+    BOOST_TEST(rv.status == 400);
+    BOOST_TEST(contains(rv.body, R"("kind":"Status")"));
+    BOOST_TEST(api.call("GET", kCollection + "?watch=true&timeoutSeconds=-5").status == 400);
+    BOOST_TEST(api.call("GET", kCollection + "?watch=true&sendInitialEvents=true").status == 422);
+    BOOST_TEST(api.call("GET", kCollection + "?watch=true&fieldSelector=spec.x%3D1").status == 400);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(failure_table)
+
+BOOST_AUTO_TEST_CASE(store_failures_map_to_kubernetes_statuses) {
+    const auto& resource =
+        *ResourceTable::instance().find("actions.kio.kasten.io", "v1alpha1", "backupactions");
+    auto overloaded = ApiError::fromStatus(kiod::Status::overloaded("queue full"), resource, "a");
+    BOOST_TEST(overloaded.code == 429);
+    BOOST_TEST(overloaded.reason == "TooManyRequests");
+    BOOST_TEST(overloaded.details.retryAfterSeconds == 1);
+    MemoryResponse response;
+    overloaded.send(response);
+    BOOST_TEST(response.get("Retry-After") == "1");
+    BOOST_TEST(contains(response.body(), R"("details":{"retryAfterSeconds":1})"), response.body());
+
+    auto unavailable = ApiError::fromStatus(kiod::Status::unavailable("disk full"), resource, "");
+    BOOST_TEST(unavailable.code == 503);
+    BOOST_TEST(unavailable.message == "the server is currently unable to handle the request");
+    BOOST_TEST(ApiError::fromStatus(kiod::Status::conflict("x"), resource, "a").code == 409);
+    BOOST_TEST(ApiError::fromStatus(kiod::Status::expired("x"), resource, "").code == 410);
+    auto internal = ApiError::fromStatus(kiod::Status::internal("boom"), resource, "a");
+    BOOST_TEST(internal.code == 500);
+    BOOST_TEST(internal.message == "Internal error occurred: boom");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(module_storage)
+
+BOOST_AUTO_TEST_CASE(passkeys_are_served_from_the_storage_a_module_publishes) {
+    ApiHarness api;
+    const std::string passkeys = "/apis/vault.kio.kasten.io/v1alpha1/passkeys";
+    BOOST_TEST(api.call("GET", passkeys).status == 503);
+    auto storage = std::make_shared<PasskeyStorage>(api.sharedStore());
+    api.services().publish<ResourceStorage>(storage);
+    auto created = api.call(
+        "POST", passkeys,
+        R"({"metadata":{"name":"pk1"},"spec":{"secret":{"name":"s","namespace":"kasten-io"}},"status":{"valid":true}})",
+        kJson);
+    BOOST_TEST(created.status == 201, created.body);
+    BOOST_TEST(storage->writes == 1);
+    auto table =
+        api.call("GET", passkeys, "", {{"Accept", "application/json;as=Table;v=v1;g=meta.k8s.io"}});
+    BOOST_TEST(contains(table.body, R"("columnDefinitions":[{"name":"Name")"));
+    BOOST_TEST(contains(table.body, R"({"name":"Valid","type":"boolean")"));
+    BOOST_TEST(contains(table.body, R"("cells":["pk1",true])"), table.body);
+    auto label =
+        api.call("PATCH", passkeys + "/pk1", R"({"metadata":{"labels":{"a":"b"}}})", kMerge);
+    BOOST_TEST(label.status == 200);
+    BOOST_TEST(api.call("DELETE", passkeys + "/pk1").status == 200);
+    BOOST_TEST(storage->writes == 3);
+    BOOST_TEST(api.call("DELETE", passkeys).status == 405);  // no deletecollection of passkeys
+}
+
+BOOST_AUTO_TEST_SUITE_END()
