@@ -65,6 +65,11 @@ public:
         ++writes;
         return store_->remove(key, preconditions);
     }
+    kiod::Result<std::vector<kiod::catalog::StoredObject>> apply(
+        const std::vector<kiod::catalog::Mutation>& mutations) override {
+        ++writes;
+        return store_->apply(mutations);
+    }
     kiod::Result<kiod::catalog::ListPage> list(const kiod::catalog::ListOptions& options) override {
         return store_->list(options);
     }
