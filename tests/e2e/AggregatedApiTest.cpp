@@ -2,8 +2,13 @@
 // its configuration, the wire details kubectl does not show.
 #include "HttpClient.h"
 #include "KiodProcess.h"
+#include "RawConnection.h"
 
 #include <boost/test/unit_test.hpp>
+
+#include <memory>
+#include <regex>
+#include <vector>
 
 using namespace kiod::test;
 
@@ -12,6 +17,48 @@ namespace {
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
+
+const std::string kCollection = "/apis/actions.kio.kasten.io/v1alpha1/namespaces/ns/backupactions";
+
+std::string action(const std::string& name) {
+    return R"({"metadata":{"name":")" + name + R"("},"spec":{"subject":{"name":"app"}}})";
+}
+
+// The lines of a watch body, empty ones left out.
+std::vector<std::string> eventLines(const std::string& body) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (auto end = body.find('\n'); end != std::string::npos; end = body.find('\n', start)) {
+        if (end > start) {
+            lines.push_back(body.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return lines;
+}
+
+// kiod with the catalog and the aggregated API on a plain HTTP listener with
+// only two workers: a watch must not hold one.
+struct ApiServer {
+    explicit ApiServer(const std::string& extra = "")
+        : kiod(dir, baseConfig(dir, "catalog, aggregatedapi") + extra,
+               {"--set", "listener.api.threads=2"}),
+          api(kiod.url("api")) {}
+
+    // Creates an action; its resourceVersion.
+    std::string create(const std::string& name) {
+        auto created = request(api, "POST", kCollection, action(name), "application/json");
+        BOOST_TEST_REQUIRE(created.status == 201, created.body);
+        std::smatch match;
+        BOOST_TEST_REQUIRE(
+            std::regex_search(created.body, match, std::regex(R"re("resourceVersion":"(\d+)")re")));
+        return match[1];
+    }
+
+    TempDir dir;
+    KiodProcess kiod;
+    std::string api;
+};
 
 }  // namespace
 
@@ -55,6 +102,91 @@ BOOST_AUTO_TEST_CASE(discovery_and_errors_over_https) {
         get(api, "/apis/actions.kio.kasten.io/v1alpha1/backupactions?limit=500&unknownParameter=1");
     BOOST_TEST(list.status == 200);
     BOOST_TEST(contains(list.body, R"("items":[])"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Watches over real connections: the opening, the live events, bookmarks,
+// and many watches served by a listener with two workers.
+BOOST_AUTO_TEST_SUITE(api_watch)
+
+BOOST_AUTO_TEST_CASE(without_resource_version_current_objects_come_as_added) {
+    ApiServer server;
+    server.create("a");
+    server.create("b");
+    auto reply = get(server.api, kCollection + "?watch=true&timeoutSeconds=1");
+    BOOST_TEST(reply.status == 200);
+    BOOST_TEST(reply.headers.get("Transfer-Encoding", "") == "chunked");
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() == 2u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"ADDED","object":{)"));
+    BOOST_TEST(contains(lines[0], R"("name":"a")"));
+    BOOST_TEST(contains(lines[1], R"("name":"b")"));
+}
+
+BOOST_AUTO_TEST_CASE(from_a_resource_version_only_later_changes_come) {
+    ApiServer server;
+    auto rv = server.create("a");
+    auto patched = request(server.api, "PATCH", kCollection + "/a/status",
+                           R"({"status":{"state":"Running","actionDetails":{"x":1}}})",
+                           "application/merge-patch+json");
+    BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
+    BOOST_TEST_REQUIRE(request(server.api, "DELETE", kCollection + "/a").status == 200);
+    auto reply = get(server.api, kCollection + "?watch=1&timeoutSeconds=1&resourceVersion=" + rv);
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() == 2u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"MODIFIED")"));
+    BOOST_TEST(contains(lines[0], R"("state":"Running")"));
+    BOOST_TEST(!contains(lines[0], "actionDetails"));  // details stay out of watches
+    BOOST_TEST(contains(lines[1], R"({"type":"DELETED")"));
+}
+
+BOOST_AUTO_TEST_CASE(idle_watches_that_allow_bookmarks_get_them_at_the_last_revision_seen) {
+    ApiServer server("[aggregatedapi]\nwatch.bookmark_interval = 1s\n");
+    server.create("a");
+    auto other = request(server.api, "POST",
+                         "/apis/actions.kio.kasten.io/v1alpha1/namespaces/other/backupactions",
+                         action("b"), "application/json");
+    BOOST_TEST_REQUIRE(other.status == 201);
+    auto reply =
+        get(server.api, kCollection + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=2");
+    auto lines = eventLines(reply.body);
+    BOOST_TEST_REQUIRE(lines.size() >= 2u, reply.body);
+    BOOST_TEST(contains(lines[0], R"({"type":"ADDED")"));
+    // The revision the starting state was read at: nothing of this watch
+    // changed since.
+    BOOST_TEST(
+        lines[1] ==
+        R"({"type":"BOOKMARK","object":{"kind":"BackupAction","apiVersion":"actions.kio.kasten.io/v1alpha1","metadata":{"resourceVersion":"2"}}})");
+    auto without = get(server.api, kCollection + "?watch=true&timeoutSeconds=1");
+    BOOST_TEST(!contains(without.body, "BOOKMARK"));
+}
+
+// An open watch holds no worker: three hundred of them on a listener with
+// two workers all stream, all see the next change, and other requests are
+// still served meanwhile.
+BOOST_AUTO_TEST_CASE(hundreds_of_watches_share_two_workers) {
+    ApiServer server;
+    auto rv = server.create("first");
+    std::vector<std::unique_ptr<RawConnection>> watches;
+    for (int i = 0; i < 300; ++i) {
+        auto watch = std::make_unique<RawConnection>(server.api);
+        watch->send("GET " + kCollection + "?watch=true&resourceVersion=" + rv +
+                    " HTTP/1.1\r\nHost: kiod\r\n\r\n");
+        BOOST_TEST_REQUIRE(contains(watch->readUntil("\r\n\r\n"), "200 OK"));
+        watches.push_back(std::move(watch));
+    }
+    auto listed = get(server.api, kCollection);
+    BOOST_TEST(listed.status == 200);
+    server.create("second");
+    for (auto& watch : watches) {
+        auto seen = watch->readUntil(R"("name":"second")");
+        BOOST_TEST_REQUIRE(contains(seen, R"({"type":"ADDED")"), seen);
+    }
+    // Clients that leave free their watches.
+    watches.clear();
+    auto metrics = get(server.api, kCollection + "?limit=1");
+    BOOST_TEST(metrics.status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

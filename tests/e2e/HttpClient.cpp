@@ -30,23 +30,44 @@ std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const std::string& bas
     return session;
 }
 
-HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
-                     const std::string& caFile) {
+namespace {
+
+HttpResponse exchange(const std::string& baseUrl, const std::string& method,
+                      const std::string& path, const std::string& caFile, const std::string* body,
+                      const std::string& contentType) {
     auto session = openSession(baseUrl, caFile);
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (method == "POST" || method == "PUT") {
+    if (body) {
+        request.setContentType(contentType);
+        request.setContentLength(static_cast<std::streamsize>(body->size()));
+    } else if (method == "POST" || method == "PUT") {
         request.setContentLength(0);
     }
-    session->sendRequest(request);
+    auto& out = session->sendRequest(request);
+    if (body) {
+        out << *body;
+    }
     Poco::Net::HTTPResponse response;
-    auto& body = session->receiveResponse(response);
+    auto& received = session->receiveResponse(response);
     HttpResponse result;
     result.status = response.getStatus();
-    Poco::StreamCopier::copyToString(body, result.body);
+    Poco::StreamCopier::copyToString(received, result.body);
     for (const auto& [name, value] : response) {
         result.headers.add(name, value);
     }
     return result;
+}
+
+}  // namespace
+
+HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
+                     const std::string& caFile) {
+    return exchange(baseUrl, method, path, caFile, nullptr, "");
+}
+
+HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
+                     const std::string& body, const std::string& contentType) {
+    return exchange(baseUrl, method, path, "", &body, contentType);
 }
 
 }  // namespace kiod::test

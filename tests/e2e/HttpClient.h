@@ -23,6 +23,10 @@ std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const std::string& bas
 HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
                      const std::string& caFile = "");
 
+// The same with a request body of `contentType`.
+HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
+                     const std::string& body, const std::string& contentType);
+
 inline HttpResponse get(const std::string& baseUrl, const std::string& path) {
     return request(baseUrl, "GET", path);
 }

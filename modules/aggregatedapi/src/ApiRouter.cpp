@@ -52,7 +52,8 @@ ApiRouter::ApiRouter(const ResourceTable& table, Services& services, WatchSettin
       platformNamespace_(std::move(platformNamespace)),
       metrics_(std::move(metrics)),
       discovery_(table),
-      openApi_(table) {}
+      openApi_(table),
+      watches_(metrics_.get()) {}
 
 void ApiRouter::mount(Router& router, const std::string& listener) {
     using Poco::Net::HTTPServerResponse;
@@ -248,7 +249,7 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
     } else if (verb == "list") {
         ListHandler::list(request);
     } else if (verb == "watch") {
-        WatchHandler::watch(request, watchSettings_, stopping_, metrics_.get());
+        WatchHandler::watch(request, watchSettings_, watches_);
     } else if (verb == "create") {
         ObjectHandler::create(request);
     } else if (verb == "update") {

@@ -4,12 +4,12 @@
 #include "Discovery.h"
 #include "OpenApi.h"
 #include "ResourceTable.h"
+#include "WatchDispatcher.h"
 #include "WatchHandler.h"
 
 #include <kiod/Router.h>
 #include <kiod/ServiceRegistry.h>
 
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -29,7 +29,7 @@ public:
 
     void mount(Router& router, const std::string& listener);
     // Ends open watches (kiod is stopping).
-    void stop() { stopping_ = true; }
+    void stop() { watches_.stop(); }
 
 private:
     // `depth`: 0 for a collection path, 1 for an object's, 2 for a
@@ -44,7 +44,7 @@ private:
     std::shared_ptr<ApiMetrics> metrics_;
     Discovery discovery_;
     OpenApi openApi_;
-    std::atomic<bool> stopping_{false};
+    WatchDispatcher watches_;
 };
 
 }  // namespace kiod::aggregatedapi

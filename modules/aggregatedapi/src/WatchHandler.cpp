@@ -1,7 +1,7 @@
 #include "WatchHandler.h"
 
-#include "ApiMetrics.h"
 #include "Selection.h"
+#include "WatchDispatcher.h"
 #include "WatchStream.h"
 
 #include <Poco/Net/HTTPServerResponse.h>
@@ -13,29 +13,34 @@ namespace kiod::aggregatedapi {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
 
-// Counts the watch as open for as long as it streams.
-class OpenWatch {
-public:
-    OpenWatch(ApiMetrics* metrics, const ResourceInfo& resource)
-        : metrics_(metrics), resource_(resource) {
-        if (metrics_) {
-            metrics_->watchOpened(resource_);
-        }
-    }
-    ~OpenWatch() {
-        if (metrics_) {
-            metrics_->watchClosed(resource_);
-        }
-    }
-    OpenWatch(const OpenWatch&) = delete;
-    OpenWatch& operator=(const OpenWatch&) = delete;
+// Bounds what a watch may have written and its client not yet taken: a
+// thousand watches at the bound hold 1000 times this. Past it the client
+// is too slow; its stream ends and it watches again.
+constexpr std::size_t kMaxUnsent = 1024 * 1024;
+// The opening goes out in writes of about this much, each waiting for room.
+constexpr std::size_t kOpeningChunk = 64 * 1024;
+// How long a client may take to read one chunk of the opening.
+constexpr auto kOpeningPatience = std::chrono::seconds(30);
 
-private:
-    ApiMetrics* metrics_;
-    const ResourceInfo& resource_;
-};
+// Writes `lines` in chunks that end at line ends, each once the client has
+// taken enough of the ones before. False when the stream ended meanwhile.
+bool writePaced(ResponseStream& stream, const std::string& lines) {
+    std::size_t start = 0;
+    while (start < lines.size()) {
+        auto end = std::min(lines.size(), start + kOpeningChunk);
+        if (end < lines.size()) {
+            auto lineEnd = lines.find('\n', end);
+            end = lineEnd == std::string::npos ? lines.size() : lineEnd + 1;
+        }
+        auto chunk = std::string_view(lines).substr(start, end - start);
+        if (!stream.waitForRoom(chunk.size(), kOpeningPatience) || !stream.write(chunk)) {
+            return false;
+        }
+        start = end;
+    }
+    return true;
+}
 
 std::optional<long long> parseNumber(const std::string& text) {
     if (text.empty() || text.size() > 18 ||
@@ -48,7 +53,7 @@ std::optional<long long> parseNumber(const std::string& text) {
 }  // namespace
 
 void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
-                         const std::atomic<bool>& stopping, ApiMetrics* metrics) {
+                         WatchDispatcher& dispatcher) {
     const auto& resource = request.resource;
     auto format = request.format(false);
     if (!format) {
@@ -111,47 +116,42 @@ void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
 
     request.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
     request.response.setContentType("application/json");
-    request.response.setChunkedTransferEncoding(true);
-    auto& out = request.response.send();
-    out << opened.value().lines;
-    out.flush();
-    if (!opened.value().watch) {
-        return;  // the lines were its ERROR event
+    StreamOptions streamOptions;
+    streamOptions.maxUnsent = kMaxUnsent;
+    auto response = request.route.detach(request.response, std::move(streamOptions));
+    auto& watch = opened.value().watch;
+    if (!writePaced(*response, opened.value().lines) || !watch) {
+        response->close();  // without a watch, the lines were its ERROR event
+        return;
     }
-    OpenWatch open(metrics, resource);
-    auto& watch = *opened.value().watch;
-    auto nextBookmark = Clock::now() + settings.bookmarkInterval;
-    constexpr auto kHeartbeat = std::chrono::seconds(5);
-    auto nextHeartbeat = Clock::now() + kHeartbeat;
-    // Wake at least this often to notice the deadline and kiod stopping.
-    constexpr auto kSlice = std::chrono::milliseconds(500);
+    // The change log since the watch's resourceVersion, read here on a
+    // worker (it may be long, and reading it touches the disk), up to the
+    // revision current now; the dispatcher's one thread takes the rest.
+    auto caughtUp = request.store->currentRevision();
+    std::string lines;
     bool ended = false;
-    while (out && !ended && !stopping.load()) {
-        auto now = Clock::now();
-        if (now >= deadline) {
-            return;
+    while (stream.seen() < caughtUp && !ended) {
+        auto line = stream.next(*watch, std::chrono::milliseconds(0), ended);
+        if (!line) {
+            break;
         }
-        auto wait = std::min<Clock::duration>({deadline - now, Clock::duration(kSlice)});
-        auto line = stream.next(
-            watch, std::chrono::duration_cast<std::chrono::milliseconds>(wait) + 1ms, ended);
-        if (!line.empty()) {
-            out << line;
-            out.flush();
-        } else if (bookmarks && Clock::now() >= nextBookmark) {
-            out << stream.bookmark();
-            out.flush();
-            nextBookmark = Clock::now() + settings.bookmarkInterval;
-        } else if (Clock::now() >= nextHeartbeat) {
-            // A client that left is only noticed by writing to it. An empty
-            // line is white space between JSON values to client-go's framer
-            // and an ignored line to line-splitting clients.
-            out << '\n';
-            out.flush();
-        }
-        if (Clock::now() >= nextHeartbeat) {
-            nextHeartbeat = Clock::now() + kHeartbeat;
+        lines += *line;
+        if (lines.size() >= kOpeningChunk || ended) {
+            if (!writePaced(*response, lines)) {
+                return;
+            }
+            lines.clear();
         }
     }
+    if (ended || !writePaced(*response, lines)) {
+        response->close();
+        return;
+    }
+    auto session = std::make_unique<WatchSession>(
+        WatchSession{std::move(watch), std::move(stream), std::move(response), deadline,
+                     bookmarks ? std::optional(settings.bookmarkInterval) : std::nullopt,
+                     Clock::now() + settings.bookmarkInterval});
+    dispatcher.adopt(resource, std::move(session));
 }
 
 }  // namespace kiod::aggregatedapi

@@ -2,12 +2,11 @@
 
 #include "ApiRequest.h"
 
-#include <atomic>
 #include <chrono>
 
 namespace kiod::aggregatedapi {
 
-class ApiMetrics;
+class WatchDispatcher;
 
 struct WatchSettings {
     // A watch without timeoutSeconds ends after this (clients watch again
@@ -17,19 +16,16 @@ struct WatchSettings {
     std::chrono::seconds bookmarkInterval{60};
 };
 
-// ?watch=true over HTTP, the transport only: validates the request
-// (failures before streaming are plain Status answers), then sends the lines
-// WatchStream makes as a chunked body, flushing each, pulling on this worker
-// thread until timeoutSeconds, the client leaving (noticed by an empty line
-// every 5 s when idle), or `stopping`; bookmarks when asked for.
-//
-// Everything else about a watch (start semantics, filtering, encoding) is
-// WatchStream's, so that a detached, event-driven transport can replace
-// this one without touching it.
+// ?watch=true over HTTP: validates the request (failures before streaming
+// are plain Status answers), opens the store's watch, detaches the response
+// and writes the watch's opening (the synthetic ADDED events, or the change
+// log since its resourceVersion) on this worker, paced to the client; then
+// hands the watch to `dispatcher`, which streams its live events without a
+// thread of its own, and returns.
 class WatchHandler {
 public:
     static void watch(ApiRequest& request, const WatchSettings& settings,
-                      const std::atomic<bool>& stopping, ApiMetrics* metrics);
+                      WatchDispatcher& dispatcher);
 };
 
 }  // namespace kiod::aggregatedapi

@@ -64,8 +64,8 @@ ApiResult<WatchStream::Opened> WatchStream::open(catalog::ObjectStore& store, St
     return opened;
 }
 
-std::string WatchStream::next(catalog::Watch& watch, std::chrono::milliseconds timeout,
-                              bool& ended) {
+std::optional<std::string> WatchStream::next(catalog::Watch& watch,
+                                             std::chrono::milliseconds timeout, bool& ended) {
     auto event = watch.next(timeout);
     if (!event) {
         ended = true;
@@ -74,7 +74,7 @@ std::string WatchStream::next(catalog::Watch& watch, std::chrono::milliseconds t
                          : ApiError::fromStatus(event.status(), resource_, ""));
     }
     if (!event.value()) {
-        return {};
+        return std::nullopt;
     }
     seen_ = std::max(seen_, event.value()->object.revision);
     return encode(*event.value());

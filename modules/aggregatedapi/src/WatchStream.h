@@ -54,10 +54,12 @@ public:
     // streaming.
     ApiResult<Opened> open(catalog::ObjectStore& store, Start start);
 
-    // Pulls the next event within `timeout`: its line, empty when there was
-    // none or the client does not see it. `ended` is set, and the line is an
-    // ERROR event, when the store's watch failed (dropped, compacted past).
-    std::string next(catalog::Watch& watch, std::chrono::milliseconds timeout, bool& ended);
+    // Pulls the next event within `timeout`: nullopt when none came; else
+    // its line, empty when the client does not see it. `ended` is set, and
+    // the line is an ERROR event, when the store's watch failed (dropped,
+    // compacted past).
+    std::optional<std::string> next(catalog::Watch& watch, std::chrono::milliseconds timeout,
+                                    bool& ended);
 
     WatchStream(const ResourceInfo& resource, Selection selection, ResponseFormat format);
 
@@ -72,6 +74,7 @@ public:
     // (never the store's current one: an event committed but not yet pulled
     // would be skipped by a client resuming from it).
     std::string bookmark() const { return bookmark(seen_); }
+    catalog::Revision seen() const { return seen_; }
     // The ERROR event that ends a watch (410 Expired when too old).
     static std::string error(const ApiError& error);
     static ApiError tooOld();
