@@ -146,8 +146,9 @@ ApiResult<StoredObject> ActionSemantics::createRestorePoint(const ApiRequest& re
     auto boundTo = parsedContent->string({"status", "restorePointRef", "name"});
     bool bound = parsedContent->string({"status", "state"}) == "Bound" || !boundTo.empty();
     if (bound && !boundTo.empty()) {
-        // A binding to a RestorePoint that no longer exists is stale (its
-        // deletion could not unbind the content): the content is free.
+        // A binding to a RestorePoint that no longer exists is stale (the
+        // catalog's retention removes RestorePoints whose spec.expiresAt
+        // passed, knowing nothing of bindings): the content is free.
         auto holder =
             store.get({kRestorePoints,
                        parsedContent->string({"status", "restorePointRef", "namespace"}), boundTo});
@@ -169,34 +170,24 @@ ApiResult<StoredObject> ActionSemantics::createRestorePoint(const ApiRequest& re
     if (dryRun) {
         return StoredObject{request.key(), "", 0, restorePoint.serialize()};
     }
-    // Claim the content first, with its revision as precondition: of two
-    // RestorePoints racing for one content, exactly one claims it.
+    // The content's claim and the RestorePoint commit together; the
+    // content's revision as precondition means that of two RestorePoints
+    // racing for one content, exactly one binds it.
     parsedContent->setString({"status", "state"}, "Bound");
     parsedContent->setString({"status", "restorePointRef", "name"}, name);
     parsedContent->setString({"status", "restorePointRef", "namespace"}, request.ns);
-    auto claimed = store.update(contentKey, parsedContent->serialize(), content->revision);
-    if (!claimed) {
-        if (claimed.status().code() == StatusCode::kConflict) {
+    auto applied = store.apply(
+        {catalog::Mutation::update(contentKey, parsedContent->serialize(), content->revision),
+         catalog::Mutation::create(request.keyOf(name), restorePoint.serialize())});
+    if (!applied) {
+        if (applied.status().code() == StatusCode::kConflict) {
             return ApiError::conflict(contents, contentName,
                                       "the restore point content changed while being bound; "
                                       "please try again");
         }
-        return ApiError::fromStatus(claimed.status(), contents, contentName);
+        return ApiError::fromStatus(applied.status(), self, name);
     }
-    auto created = store.create(request.keyOf(name), restorePoint.serialize());
-    if (!created) {
-        // Give the claim back, so the content can be bound again.
-        modify(store, contentKey, [&](ObjectJson& object) {
-            if (object.string({"status", "restorePointRef", "name"}) != name) {
-                return false;
-            }
-            object.setString({"status", "state"}, "Unbound");
-            object.remove({"status", "restorePointRef"});
-            return true;
-        });
-        return ApiError::fromStatus(created.status(), self, name);
-    }
-    return created.value();
+    return applied.value().back();
 }
 
 namespace {
@@ -250,29 +241,46 @@ ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const
     if (self.family == KindFamily::kRestorePointContent) {
         return retireContent(request, name, preconditions);
     }
-    auto removed = store.remove(key, preconditions);
-    if (!removed) {
-        return removalError(removed.status(), self, name);
+    if (self.family != KindFamily::kRestorePoint) {
+        auto removed = store.remove(key, preconditions);
+        if (!removed) {
+            return removalError(removed.status(), self, name);
+        }
+        return removed.value();
     }
-    auto parsed = ObjectJson::parse(removed->json);
-    if (parsed && self.family == KindFamily::kRestorePoint) {
-        auto contentName = parsed->string({"spec", "restorePointContentRef", "name"});
-        if (!contentName.empty()) {
-            // Unbind the content, if it is still bound to this one. Should
-            // this fail, the binding is stale and the next RestorePoint
-            // that names the content sees that (createRestorePoint).
-            modify(store, {kContents, "", contentName}, [&](ObjectJson& content) {
-                if (content.string({"status", "restorePointRef", "name"}) != name ||
-                    content.string({"status", "restorePointRef", "namespace"}) != request.ns) {
-                    return false;
-                }
-                content.setString({"status", "state"}, "Unbound");
-                content.remove({"status", "restorePointRef"});
-                return true;
-            });
+    // The RestorePoint goes, and its content, if still bound to it, is
+    // unbound in the same commit. A conflict on the content (it changed
+    // meanwhile) is tried again; one on the client's preconditions is theirs.
+    for (int attempt = 0;; ++attempt) {
+        std::vector<catalog::Mutation> mutations{catalog::Mutation::remove(key, preconditions)};
+        auto current = store.get(key);
+        if (!current) {
+            return removalError(current.status(), self, name);
+        }
+        auto parsed = ObjectJson::parse(current->json);
+        auto contentName =
+            parsed ? parsed->string({"spec", "restorePointContentRef", "name"}) : std::string();
+        ObjectKey contentKey{kContents, "", contentName};
+        if (auto content = contentName.empty() ? Result<StoredObject>(Status::notFound(""))
+                                               : store.get(contentKey)) {
+            auto unbound = ObjectJson::parse(content->json);
+            if (unbound && unbound->string({"status", "restorePointRef", "name"}) == name &&
+                unbound->string({"status", "restorePointRef", "namespace"}) == request.ns) {
+                unbound->setString({"status", "state"}, "Unbound");
+                unbound->remove({"status", "restorePointRef"});
+                mutations.push_back(
+                    catalog::Mutation::update(contentKey, unbound->serialize(), content->revision));
+            }
+        }
+        auto applied = store.apply(mutations);
+        if (applied) {
+            return applied.value().front();
+        }
+        if (applied.status().code() != StatusCode::kConflict || mutations.size() == 1 ||
+            attempt == 4) {
+            return removalError(applied.status(), self, name);
         }
     }
-    return removed.value();
 }
 
 ApiResult<StoredObject> ActionSemantics::retireContent(
@@ -289,41 +297,50 @@ ApiResult<StoredObject> ActionSemantics::retireContent(
     if (!content) {
         return ApiError::fromStatus(content.status(), self, name);
     }
-    // The RetireAction first: once the content is gone nothing else
-    // remembers that its data must be reclaimed. If the content cannot be
-    // removed after all, the RetireAction goes again.
-    auto action = retireActionFor(content.value(), name);
-    Result<StoredObject> retire = Status::internal("no name");
-    for (int attempt = 0; attempt < 5; ++attempt) {
+    // The RetireAction, the content's removal and its RestorePoint's commit
+    // together: the content never goes without the action that reclaims its
+    // data. A content changed meanwhile (a RestorePoint bound) is read again
+    // unless the client's preconditions pinned it; a RetireAction name
+    // already taken is drawn again.
+    for (int attempt = 0;; ++attempt) {
         auto retireName = NameGenerator::fromPrefix("retire-" + name.substr(0, 40) + "-");
+        auto action = retireActionFor(content.value(), name);
         action.setString({"metadata", "name"}, retireName);
-        retire = store.create({kRetireActions, "", retireName}, action.serialize());
-        if (retire || retire.status().code() != StatusCode::kAlreadyExists) {
-            break;
+        catalog::Preconditions expected = preconditions;
+        if (expected.revision == 0) {
+            expected.revision = current->revision;
+        }
+        std::vector<catalog::Mutation> mutations{
+            catalog::Mutation::create({kRetireActions, "", retireName}, action.serialize()),
+            catalog::Mutation::remove(key, expected)};
+        auto rpName = content->string({"status", "restorePointRef", "name"});
+        ObjectKey rpKey{kRestorePoints, content->string({"status", "restorePointRef", "namespace"}),
+                        rpName};
+        if (auto restorePoint =
+                rpName.empty() ? Result<StoredObject>(Status::notFound("")) : store.get(rpKey)) {
+            mutations.push_back(catalog::Mutation::remove(rpKey, {.uid = restorePoint->uid}));
+        }
+        auto applied = store.apply(mutations);
+        if (applied) {
+            return applied.value()[1];
+        }
+        auto code = applied.status().code();
+        bool again = code == StatusCode::kAlreadyExists ||
+                     (code == StatusCode::kConflict && preconditions.revision == 0);
+        if (!again || attempt == 4) {
+            return removalError(applied.status(), self, name);
+        }
+        if (code == StatusCode::kConflict) {
+            current = store.get(key);
+            if (!current) {
+                return ApiError::fromStatus(current.status(), self, name);
+            }
+            content = ObjectJson::parse(current->json);
+            if (!content) {
+                return ApiError::fromStatus(content.status(), self, name);
+            }
         }
     }
-    if (!retire) {
-        return ApiError::fromStatus(retire.status(),
-                                    resourceNamed("actions.kio.kasten.io", "retireactions"), "");
-    }
-    // The content as read, unless the client's preconditions say otherwise:
-    // a change in between (a RestorePoint bound meanwhile) is a Conflict.
-    catalog::Preconditions expected = preconditions;
-    if (expected.revision == 0) {
-        expected.revision = current->revision;
-    }
-    auto removed = store.remove(key, expected);
-    if (!removed) {
-        store.remove(retire->key, {});
-        return removalError(removed.status(), self, name);
-    }
-    auto rpName = content->string({"status", "restorePointRef", "name"});
-    if (!rpName.empty()) {
-        store.remove(
-            {kRestorePoints, content->string({"status", "restorePointRef", "namespace"}), rpName},
-            {});
-    }
-    return removed.value();
 }
 
 }  // namespace kiod::aggregatedapi

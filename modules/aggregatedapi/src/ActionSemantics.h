@@ -17,13 +17,12 @@ namespace kiod::aggregatedapi {
 // deleting a RestorePointContent deletes its RestorePoint and creates a
 // RetireAction.
 //
-// The store has no multi-object transaction, so each of these is a sequence
-// of single-object writes, each with a revision precondition, ordered so that
-// a failure part-way loses nothing: a RestorePoint is stored only once its
-// content is claimed (the claim given back if storing fails); a content is
-// removed only once its RetireAction exists (which goes again if removing
-// fails); a binding left behind by a RestorePoint whose deletion could not
-// unbind it is recognised as stale.
+// Writes that belong together commit together (ObjectStore::apply): a
+// content's claim and its RestorePoint; a RestorePoint's deletion and its
+// content's unbinding; a content's deletion, its RestorePoint's and the
+// RetireAction that reclaims its data. Each carries the revisions it read
+// as preconditions, so a concurrent change is a Conflict (tried again where
+// the client did not pin a revision), never half a change.
 class ActionSemantics {
 public:
     // Sets the server-set status of a new object: `state: Pending` on an
@@ -48,8 +47,8 @@ public:
                                                    const catalog::Preconditions& preconditions,
                                                    bool dryRun);
 
-    // Deletes a RestorePointContent: creates its RetireAction, removes it
-    // (as read, or as the preconditions say), then its RestorePoint.
+    // Deletes a RestorePointContent (as read, or as the preconditions say)
+    // with its RestorePoint, and creates its RetireAction, in one commit.
     static ApiResult<catalog::StoredObject> retireContent(
         const ApiRequest& request, const std::string& name,
         const catalog::Preconditions& preconditions);
