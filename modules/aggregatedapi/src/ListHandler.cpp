@@ -47,7 +47,9 @@ void sendJson(Poco::Net::HTTPServerResponse& response, std::string body) {
     response.sendBuffer(body.data(), body.size());
 }
 
-std::string objectList(const ResourceInfo& resource, const std::string& items,
+// A {Kind}List of `items` (their JSON), built in one buffer: a page of 500
+// is half a megabyte, and every copy of it counts.
+std::string objectList(const ResourceInfo& resource, const std::vector<std::string>& items,
                        const std::string& revision, const std::string& continueToken) {
     std::string out = R"({"kind":")" + resource.kind + R"(List","apiVersion":")" +
                       resource.groupVersion() + R"(","metadata":{"resourceVersion":")" + revision +
@@ -55,7 +57,19 @@ std::string objectList(const ResourceInfo& resource, const std::string& items,
     if (!continueToken.empty()) {
         out += R"(,"continue":")" + continueToken + "\"";
     }
-    out += R"(},"items":[)" + items + "]}";
+    std::size_t size = out.size() + 16;
+    for (const auto& item : items) {
+        size += item.size() + 1;
+    }
+    out.reserve(size);
+    out += R"(},"items":[)";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        out += items[i];
+    }
+    out += "]}";
     return out;
 }
 
@@ -156,7 +170,8 @@ void ListHandler::list(ApiRequest& request) {
             if (selection.value().needsFilter() && !selection.value().matches(item.json)) {
                 continue;
             }
-            items.push_back(ObjectJson::withoutDetails(item.json, resource.detailsField));
+            ObjectJson::removeDetails(item.json, resource.detailsField);
+            items.push_back(std::move(item.json));
         }
     }
 
@@ -178,22 +193,9 @@ void ListHandler::list(ApiRequest& request) {
                      PartialObjectMetadata::list(joined, revision, continueToken));
             return;
         }
-        case ResponseFormat::Shape::kObject: {
-            std::string joined;
-            std::size_t size = 0;
-            for (const auto& item : items) {
-                size += item.size() + 1;
-            }
-            joined.reserve(size);
-            for (const auto& item : items) {
-                if (!joined.empty()) {
-                    joined += ',';
-                }
-                joined += item;
-            }
-            sendJson(request.response, objectList(resource, joined, revision, continueToken));
+        case ResponseFormat::Shape::kObject:
+            sendJson(request.response, objectList(resource, items, revision, continueToken));
             return;
-        }
     }
 }
 
@@ -234,7 +236,7 @@ void ListHandler::deleteCollection(ApiRequest& request) {
             options.continueToken = page->continueToken;
         } while (!options.continueToken.empty());
     }
-    std::string joined;
+    std::vector<std::string> deleted;
     for (const auto& item : matching) {
         ApiRequest one{
             request.route, request.response,         resource, item.key.ns, item.key.name, "",
@@ -248,11 +250,11 @@ void ListHandler::deleteCollection(ApiRequest& request) {
             removed.error().send(request.response);
             return;
         }
-        joined += (joined.empty() ? "" : ",") +
-                  ObjectJson::withoutDetails(removed.value().json, resource.detailsField);
+        ObjectJson::removeDetails(removed.value().json, resource.detailsField);
+        deleted.push_back(std::move(removed.value().json));
     }
     sendJson(request.response,
-             objectList(resource, joined, std::to_string(request.store->currentRevision()), ""));
+             objectList(resource, deleted, std::to_string(request.store->currentRevision()), ""));
 }
 
 }  // namespace kiod::aggregatedapi

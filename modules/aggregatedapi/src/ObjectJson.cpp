@@ -1,5 +1,6 @@
 #include "ObjectJson.h"
 
+#include <cstring>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -117,19 +118,31 @@ std::string ObjectJson::serialize(const Value& value) {
 }
 
 std::string ObjectJson::withoutDetails(const std::string& json, const std::string& detailsField) {
-    if (detailsField.empty() || json.find("\"" + detailsField + "\"") == std::string::npos) {
-        return json;
+    std::string copy = json;
+    removeDetails(copy, detailsField);
+    return copy;
+}
+
+void ObjectJson::removeDetails(std::string& json, const std::string& detailsField) {
+    if (detailsField.empty()) {
+        return;
+    }
+    // memmem (two-way search) rather than std::string::find, which stops at
+    // every quote of the JSON: this runs for every item of every list page.
+    std::string key = "\"" + detailsField + "\"";
+    if (!memmem(json.data(), json.size(), key.data(), key.size())) {
+        return;
     }
     auto parsed = parse(json);
     if (!parsed) {
-        return json;
+        return;
     }
     auto* status = parsed->find({"status"});
     if (!status || !status->IsObject() || !status->HasMember(detailsField.c_str())) {
-        return json;
+        return;
     }
     status->RemoveMember(detailsField.c_str());
-    return parsed->serialize();
+    json = parsed->serialize();
 }
 
 }  // namespace kiod::aggregatedapi

@@ -43,6 +43,8 @@ public:
     // field's name occurs in the text, so objects without details go out as
     // stored.
     static std::string withoutDetails(const std::string& json, const std::string& detailsField);
+    // The same in place: `json` is left as it is when it has no details.
+    static void removeDetails(std::string& json, const std::string& detailsField);
 
 private:
     ObjectJson() = default;
