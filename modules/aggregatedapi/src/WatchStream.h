@@ -28,8 +28,8 @@ namespace kiod::aggregatedapi {
 // Field requirements the store does not filter on (status.state, `!=`) are
 // applied here, with the transitions of kube-apiserver's watch cache: an
 // object that starts matching comes as ADDED, one that stops matching as
-// DELETED. The store filters labels on the object as it is now, so a label
-// change that makes an object stop matching a label selector is not seen.
+// DELETED. The store does the same for label selectors on live changes
+// (catalog::Watch), but not while it replays its change log.
 class WatchStream {
 public:
     // Where a watch starts, from ?resourceVersion: unset or "0" means "the

@@ -23,6 +23,9 @@ namespace kiod::catalog {
 struct Change {
     WatchEvent event;
     std::map<std::string, std::string> labels;
+    // For a modification, the labels before it: a watch whose selector they
+    // matched sees the object leave (DELETED) or arrive (ADDED).
+    std::optional<std::map<std::string, std::string>> previousLabels;
 };
 
 // What a write sees inside the batch's transaction.

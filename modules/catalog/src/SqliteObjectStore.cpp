@@ -217,8 +217,10 @@ public:
             replay_.pop_front();
             return std::optional<WatchEvent>(std::move(event));
         }
-        if (auto change = watcher_->pop(timeout)) {
-            return std::optional<WatchEvent>(change->event);
+        if (auto delivery = watcher_->pop(timeout)) {
+            auto event = delivery->change->event;
+            event.type = delivery->type;
+            return std::optional<WatchEvent>(std::move(event));
         }
         if (watcher_->dropped()) {
             return Status::expired(
@@ -283,7 +285,7 @@ Result<StoredObject> createIn(WriteContext& context, const ObjectKey& key,
         ActionCounts::adjust(db, *counted, "live", +1);
     }
     appendChange(db, object.revision, kAdded, resource, key, kAsInObjects);
-    context.publish({{WatchEvent::Type::kAdded, object}, document.labels()});
+    context.publish({{WatchEvent::Type::kAdded, object}, document.labels(), std::nullopt});
     return object;
 }
 
@@ -329,7 +331,8 @@ Result<StoredObject> updateIn(WriteContext& context, const ObjectKey& key, Objec
     }
     pinChange(db, revision, current->json);
     appendChange(db, object.revision, kModified, current->resource, key, kAsInObjects);
-    context.publish({{WatchEvent::Type::kModified, object}, document.labels()});
+    context.publish(
+        {{WatchEvent::Type::kModified, object}, document.labels(), std::move(previousLabels)});
     return object;
 }
 
@@ -366,7 +369,7 @@ Result<StoredObject> removeIn(WriteContext& context, const ObjectKey& key,
     object.revision = context.takeRevision();
     object.json = ObjectDocument::withRevision(object.json, object.revision);
     appendChange(db, object.revision, kDeleted, current->resource, key, object.json);
-    context.publish({{WatchEvent::Type::kDeleted, object}, std::move(labels)});
+    context.publish({{WatchEvent::Type::kDeleted, object}, std::move(labels), std::nullopt});
     return object;
 }
 

@@ -10,7 +10,20 @@ bool WatchFilter::matches(const ObjectKey& key,
            (name.empty() || key.name == name) && selector.matches(labels);
 }
 
-void Watcher::push(const std::shared_ptr<const Change>& change) {
+std::optional<WatchEvent::Type> WatchFilter::view(const Change& change) const {
+    const auto& key = change.event.object.key;
+    bool now = matches(key, change.labels);
+    if (change.event.type != WatchEvent::Type::kModified || !change.previousLabels) {
+        return now ? std::optional(change.event.type) : std::nullopt;
+    }
+    bool before = matches(key, *change.previousLabels);
+    if (now) {
+        return before ? WatchEvent::Type::kModified : WatchEvent::Type::kAdded;
+    }
+    return before ? std::optional(WatchEvent::Type::kDeleted) : std::nullopt;
+}
+
+void Watcher::push(Delivery delivery) {
     std::function<void()> ready;
     {
         std::lock_guard lock(mutex_);
@@ -21,7 +34,7 @@ void Watcher::push(const std::shared_ptr<const Change>& change) {
             dropped_ = true;
             queue_.clear();
         } else {
-            queue_.push_back(change);
+            queue_.push_back(std::move(delivery));
         }
         ready = ready_;
     }
@@ -43,15 +56,15 @@ void Watcher::onReady(std::function<void()> ready) {
     }
 }
 
-std::shared_ptr<const Change> Watcher::pop(std::chrono::milliseconds timeout) {
+std::optional<Delivery> Watcher::pop(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
     if (!available_.wait_for(lock, timeout, [&] { return dropped_ || !queue_.empty(); }) ||
         dropped_) {
-        return nullptr;
+        return std::nullopt;
     }
-    auto change = std::move(queue_.front());
+    auto delivery = std::move(queue_.front());
     queue_.pop_front();
-    return change;
+    return delivery;
 }
 
 bool Watcher::dropped() const {
@@ -65,8 +78,8 @@ void WatchHub::publish(Revision committed, std::vector<Change>&& changes) {
     for (auto& change : changes) {
         auto shared = std::make_shared<const Change>(std::move(change));
         for (const auto& watcher : watchers_) {
-            if (watcher->filter().matches(shared->event.object.key, shared->labels)) {
-                watcher->push(shared);
+            if (auto type = watcher->filter().view(*shared)) {
+                watcher->push({shared, *type});
             }
         }
     }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace kiod::catalog {
@@ -20,6 +21,17 @@ struct WatchFilter {
     LabelSelector selector;
 
     bool matches(const ObjectKey& key, const std::map<std::string, std::string>& labels) const;
+    // How the watch sees `change`, as kube-apiserver's watch cache shows a
+    // selector's view: a modification that makes the object match comes as
+    // ADDED, one that makes it stop matching as DELETED; nullopt when the
+    // watch does not see it at all.
+    std::optional<WatchEvent::Type> view(const Change& change) const;
+};
+
+// A change as one watcher sees it.
+struct Delivery {
+    std::shared_ptr<const Change> change;
+    WatchEvent::Type type;
 };
 
 // The live side of one watch: committed changes that match its filter, in
@@ -33,10 +45,10 @@ public:
     const WatchFilter& filter() const { return filter_; }
 
     // Called by the writer's thread. Never blocks for long.
-    void push(const std::shared_ptr<const Change>& change);
+    void push(Delivery delivery);
 
     // Waits up to `timeout`; null on timeout. Throws nothing.
-    std::shared_ptr<const Change> pop(std::chrono::milliseconds timeout);
+    std::optional<Delivery> pop(std::chrono::milliseconds timeout);
     bool dropped() const;
 
     // Called after each push that queued a change or dropped the watcher,
@@ -49,7 +61,7 @@ private:
     const std::size_t capacity_;
     mutable std::mutex mutex_;
     std::condition_variable available_;
-    std::deque<std::shared_ptr<const Change>> queue_;
+    std::deque<Delivery> queue_;
     bool dropped_ = false;
     std::function<void()> ready_;
 };

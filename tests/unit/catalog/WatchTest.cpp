@@ -113,6 +113,31 @@ BOOST_AUTO_TEST_CASE(a_watcher_that_falls_behind_is_dropped_and_the_writer_goes_
     BOOST_TEST(store.currentRevision() == 5u);
 }
 
+// kubectl get -l app=mysql -w: an object relabelled into the selection
+// arrives, one relabelled out of it leaves, as kube-apiserver shows them.
+BOOST_AUTO_TEST_CASE(a_label_change_across_the_selector_comes_as_added_or_deleted) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    BOOST_REQUIRE(store.create(key("app", "a"), action("a", "postgres")).isOk());
+    BOOST_REQUIRE(store.create(key("app", "b"), action("b", "mysql")).isOk());
+    auto watch = watchFrom(
+        store, {.labelSelector = "k10.kasten.io/appName=mysql", .after = store.currentRevision()});
+    BOOST_REQUIRE(store.update(key("app", "a"), action("a", "mysql"), 0).isOk());
+    BOOST_REQUIRE(store.update(key("app", "b"), action("b", "mysql", "Running"), 0).isOk());
+    BOOST_REQUIRE(store.update(key("app", "b"), action("b", "postgres", "Running"), 0).isOk());
+    BOOST_REQUIRE(store.update(key("app", "b"), action("b", "redis", "Complete"), 0).isOk());
+    std::vector<std::pair<Type, std::string>> seen;
+    for (int i = 0; i < 3; ++i) {
+        auto event = nextEvent(*watch);
+        seen.emplace_back(event.type, event.object.key.name);
+    }
+    std::vector<std::pair<Type, std::string>> expected = {
+        {Type::kAdded, "a"}, {Type::kModified, "b"}, {Type::kDeleted, "b"}};
+    BOOST_TEST((seen == expected));
+    auto idle = watch->next(milliseconds(10));  // b outside the selection: nothing more
+    BOOST_TEST((idle.isOk() && !idle->has_value()));
+}
+
 // Counts onReady calls so that a test can wait for the next one.
 class ReadySignal {
 public:

@@ -104,6 +104,12 @@ struct WatchOptions {
 // A stream of events in revision order with no gaps. A watcher that falls
 // too far behind is dropped (next() answers Expired), so that a slow client
 // never holds the writer up; it lists again and watches from there.
+//
+// With a label selector, a live modification that makes an object match
+// comes as kAdded and one that makes it stop matching as kDeleted (the
+// object as it is now), as kube-apiserver's watch cache shows them. The
+// replay of the change log knows only the labels after each change: there
+// it shows the changes of objects that match after them.
 class Watch {
 public:
     virtual ~Watch() = default;
