@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <random>
 #include <signal.h>
 #include <spawn.h>
@@ -90,6 +91,14 @@ BOOST_AUTO_TEST_CASE(sigkill_loses_no_acknowledged_write_and_leaves_no_revision_
         BOOST_REQUIRE_MESSAGE(count == last - first + 1 && first == 1,
                               "revisions have a hole after run " << run);
         BOOST_REQUIRE_EQUAL(db.queryInteger("SELECT count(*) FROM objects"), count);
+        // Pairs written together (ObjectStore::apply) are there whole or not at all.
+        BOOST_REQUIRE_EQUAL(db.queryInteger("SELECT count(*) FROM objects a WHERE a.name LIKE "
+                                            "'%-pair-%-a' AND NOT EXISTS (SELECT 1 FROM objects b "
+                                            "WHERE b.name = substr(a.name, 1, length(a.name) - 1) "
+                                            "|| 'b')"),
+                            0);
+        BOOST_REQUIRE_EQUAL(db.queryInteger("SELECT count(*) FROM objects WHERE name LIKE '%-a'"),
+                            db.queryInteger("SELECT count(*) FROM objects WHERE name LIKE '%-b'"));
     }
     {
         SqliteObjectStore store({.path = path});
@@ -100,6 +109,9 @@ BOOST_AUTO_TEST_CASE(sigkill_loses_no_acknowledged_write_and_leaves_no_revision_
         }
     }
     BOOST_TEST(all.size() >= 20u);
+    BOOST_TEST(std::count_if(all.begin(), all.end(), [](const Acknowledged& ack) {
+                   return ack.name.find("-pair-") != std::string::npos;
+               }) > 0);  // the pairs' check above had pairs to check
     std::filesystem::remove_all(dir);
 }
 
