@@ -219,27 +219,37 @@ int Application::serve() {
     for (const auto& name : modules.names()) {
         health.addReadiness(name, [&modules, name] { return modules.health(name); });
     }
+    // Until the modules have initialized (a catalog migration may take an
+    // hour), listeners serve health only, so that liveness probes pass,
+    // readiness says which module is not running yet, and everything else
+    // answers 503.
+    HttpRouter starting(core.listenerNames(), HttpRouter::Unmatched::kStarting);
     for (const auto& name : core.listenerNames()) {
         health.mount(router, name);
+        health.mount(starting, name);
     }
+    starting.freeze();
     if (core.log.access) {
         router.addObserver(std::make_shared<AccessLog>());
     }
 
     Poco::Net::initializeSSL();
     std::vector<std::unique_ptr<Listener>> listeners;
+    std::string addresses;
     for (const auto& listenerConfig : core.listeners) {
-        listeners.push_back(std::make_unique<Listener>(listenerConfig, router, core.dataDir));
+        listeners.push_back(std::make_unique<Listener>(listenerConfig, starting, core.dataDir));
+        listeners.back()->start();
+        addresses += " " + listeners.back()->name() + "=" + listeners.back()->url();
     }
+    notifier.notify("STATUS=starting" + addresses);
 
     modules.initializeAndStart();
     router.freeze();
-    std::string status = "STATUS=listening";
     for (auto& listener : listeners) {
-        listener->start();
-        status += " " + listener->name() + "=" + listener->url();
+        listener->setRouter(router);
     }
-    notifier.notify("READY=1\n" + status + "\nMAINPID=" + std::to_string(getpid()));
+    notifier.notify("READY=1\nSTATUS=listening" + addresses +
+                    "\nMAINPID=" + std::to_string(getpid()));
     log.information("kiod ready");
 
     sigset_t signals = terminationSignals();

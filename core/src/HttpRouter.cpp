@@ -95,7 +95,8 @@ std::shared_ptr<ResponseStream> RouteRequest::detach(Poco::Net::HTTPServerRespon
     return ours->detach(std::move(options));
 }
 
-HttpRouter::HttpRouter(const std::vector<std::string>& listeners) {
+HttpRouter::HttpRouter(const std::vector<std::string>& listeners, Unmatched unmatched)
+    : unmatched_(unmatched) {
     for (const auto& name : listeners) {
         tables_.try_emplace(name);
     }
@@ -159,6 +160,10 @@ void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
             response.set("Allow", match.allowed);
             sendStatus(response, 405, "MethodNotAllowed",
                        "the server does not allow this method on the requested resource");
+        } else if (unmatched_ == Unmatched::kStarting) {
+            sendStatus(response,
+                       Status::unavailable("kiod is starting: its modules are initializing (see "
+                                           "/readyz?verbose)"));
         } else {
             sendStatus(response, 404, "NotFound",
                        "the server could not find the requested resource");

@@ -25,7 +25,13 @@ struct RoutedRequest {
 // and reports each request to the observers.
 class HttpRouter : public Router {
 public:
-    explicit HttpRouter(const std::vector<std::string>& listeners);
+    enum class Unmatched {
+        kNotFound,  // 404: the routes are all there
+        kStarting,  // 503: the router of kiod's start, before modules mount theirs
+    };
+
+    explicit HttpRouter(const std::vector<std::string>& listeners,
+                        Unmatched unmatched = Unmatched::kNotFound);
 
     bool hasListener(const std::string& listener) const override;
     void mount(const std::string& listener, const std::string& method, const std::string& pattern,
@@ -53,6 +59,7 @@ private:
     std::map<std::string, RouteTable, std::less<>> tables_;
     std::vector<std::shared_ptr<RequestObserver>> observers_;
     std::atomic<bool> frozen_{false};
+    Unmatched unmatched_;
 };
 
 }  // namespace kiod

@@ -59,7 +59,7 @@ Poco::Net::Context::Ptr makeTlsContext(const ListenerConfig& config, const std::
 
 Listener::Listener(const ListenerConfig& config, const HttpRouter& router,
                    const std::string& dataDir)
-    : config_(config), router_(router) {
+    : config_(config), router_(&router) {
     std::string where = "listener " + config_.name + " (" + config_.address.toString() + ")";
     try {
         if (config_.tls.enabled()) {
@@ -112,7 +112,8 @@ std::unique_ptr<Connection> Listener::accept(int fd, const Poco::Net::SocketAddr
 
 bool Listener::serve(EventLoop& loop, Connection& connection) {
     const auto& parsed = connection.parser.request();
-    auto routed = router_.route(config_.name, parsed.method, parsed.target);
+    const auto& router = *router_.load(std::memory_order_acquire);
+    auto routed = router.route(config_.name, parsed.method, parsed.target);
     {
         // Counted from here, not from when a worker picks it up, so that a
         // drain also waits for requests still queued.
@@ -120,13 +121,13 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
         ++inflight_;
     }
     if (routed.match.execution == Execution::kEventLoop) {
-        exchange(connection, routed, false);
+        exchange(connection, router, routed, false);
         return false;
     }
     loop.release(connection);
     bool queued =
-        workers_->submit([this, &loop, &connection, routed = std::move(routed)]() mutable {
-            exchange(connection, routed, true);
+        workers_->submit([this, &loop, &connection, &router, routed = std::move(routed)]() mutable {
+            exchange(connection, router, routed, true);
             if (!connection.stream) {
                 connection.flushAll(std::chrono::seconds(30));
             }
@@ -149,7 +150,8 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
     return true;
 }
 
-void Listener::exchange(Connection& connection, RoutedRequest& routed, bool blocking) {
+void Listener::exchange(Connection& connection, const HttpRouter& router, RoutedRequest& routed,
+                        bool blocking) {
     auto& parsed = connection.parser.request();
     {
         ServerResponse response(connection, blocking, parsed.method == "HEAD");
@@ -157,7 +159,7 @@ void Listener::exchange(Connection& connection, RoutedRequest& routed, bool bloc
         response.setVersion(request.getVersion());
         bool keepAlive = request.wantsKeepAlive() && !draining_.load(std::memory_order_relaxed);
         response.setKeepAlive(keepAlive);
-        router_.serve(config_.name, routed, request, response);
+        router.serve(config_.name, routed, request, response);
         connection.closeAfterOutput = !response.finish();
     }
     if (connection.stream) {

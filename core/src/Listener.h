@@ -35,6 +35,7 @@ public:
     // Binds the address and loads (or generates) the certificate now, so that
     // start-up fails before any module starts serving. Throws StartupError
     // naming the listener and the address.
+    // `router` serves until setRouter() hands over another one.
     Listener(const ListenerConfig& config, const HttpRouter& router, const std::string& dataDir);
     ~Listener() override;
 
@@ -46,6 +47,12 @@ public:
     std::string url() const;
 
     void start();
+
+    // Serves later requests from `router` (frozen); requests already routed
+    // finish on the one that routed them. kiod starts its listeners with a
+    // router of health endpoints only, so that /livez answers while modules
+    // initialize (a catalog migration can take an hour), then switches.
+    void setRouter(const HttpRouter& router) { router_.store(&router, std::memory_order_release); }
 
     // Stopping is in two steps so that every listener stops accepting before
     // any waits: first stop taking connections (requests on open ones get
@@ -66,7 +73,8 @@ public:
 private:
     // Runs the routed request in `connection` and leaves the response in its
     // output (and, when `blocking`, sent).
-    void exchange(Connection& connection, struct RoutedRequest& routed, bool blocking);
+    void exchange(Connection& connection, const HttpRouter& router, struct RoutedRequest& routed,
+                  bool blocking);
     // Consumes the request from the connection's input; no longer in flight.
     void finishRequest(Connection& connection);
     // Consumes the request from the connection's input, leaving it in flight
@@ -75,7 +83,7 @@ private:
     void leaveFlight();
 
     ListenerConfig config_;
-    const HttpRouter& router_;
+    std::atomic<const HttpRouter*> router_;
     Poco::Net::Context::Ptr tls_;
     Poco::Net::ServerSocket socket_;
     Poco::Net::HTTPServerParams::Ptr params_;

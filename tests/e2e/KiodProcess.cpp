@@ -139,7 +139,7 @@ RunResult runKiod(const std::vector<std::string>& args) {
 }
 
 KiodProcess::KiodProcess(const TempDir& dir, const std::string& config,
-                         const std::vector<std::string>& args)
+                         const std::vector<std::string>& args, Until until)
     : dir_(dir) {
     dir_.write("kiod.ini", config);
     std::string socketPath = dir_.file("notify.sock");
@@ -158,7 +158,8 @@ KiodProcess::KiodProcess(const TempDir& dir, const std::string& config,
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     std::string message;
-    while (message.find("READY=1") == std::string::npos) {
+    const std::string awaited = until == Until::kReady ? "READY=1" : "STATUS=starting";
+    while (message.find(awaited) == std::string::npos) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         BOOST_REQUIRE_MESSAGE(left.count() > 0, "kiod not ready within 20 s:\n" << stderrText());
@@ -170,8 +171,9 @@ KiodProcess::KiodProcess(const TempDir& dir, const std::string& config,
                                                             << " before it was ready:\n"
                                                             << stderrText());
     }
-    // STATUS=listening api=http://127.0.0.1:41234 metrics=http://...
-    auto status = message.substr(message.find("STATUS=listening") + 16);
+    // STATUS=listening (or starting) api=http://127.0.0.1:41234 metrics=http://...
+    auto status = message.substr(message.find("STATUS="));
+    status = status.substr(status.find(' ') + 1);
     std::istringstream words(status.substr(0, status.find('\n')));
     for (std::string word; words >> word;) {
         auto eq = word.find('=');

@@ -44,11 +44,15 @@ RunResult runKiod(const std::vector<std::string>& args);
 // if the test ends with it still running.
 class KiodProcess {
 public:
+    // What the constructor waits for: kiod ready (READY=1), or only its
+    // listeners open while its modules initialize (STATUS=starting).
+    enum class Until { kReady, kListening };
+
     // Starts kiod with `--config dir/kiod.ini` (written from `config`) and
-    // `args`, and waits for READY=1. Fails the test with kiod's stderr if it
-    // exits instead or is not ready within 20 s.
+    // `args`, and waits as `until` says. Fails the test with kiod's stderr
+    // if it exits instead or does not get there within 20 s.
     KiodProcess(const TempDir& dir, const std::string& config,
-                const std::vector<std::string>& args = {});
+                const std::vector<std::string>& args = {}, Until until = Until::kReady);
     ~KiodProcess();
     KiodProcess(const KiodProcess&) = delete;
     KiodProcess& operator=(const KiodProcess&) = delete;

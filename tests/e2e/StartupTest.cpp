@@ -8,6 +8,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
 
 using namespace kiod::test;
 
@@ -28,6 +30,34 @@ RunResult runWithConfig(const TempDir& dir, const std::string& config,
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(startup)
+
+// A module that takes long to initialize (a catalog migrating a large file)
+// must not fail kiod's liveness probe: listeners answer health at once,
+// readiness names the module not running yet, and other paths answer 503
+// until the modules have initialized.
+BOOST_AUTO_TEST_CASE(health_answers_while_modules_initialize) {
+    TempDir dir;
+    auto gate = dir.file("gate");
+    BOOST_REQUIRE(mkfifo(gate.c_str(), 0600) == 0);
+    KiodProcess kiod(
+        dir, baseConfig(dir, "metrics, probe") + "[probe]\ninitialize_after = " + gate + "\n", {},
+        KiodProcess::Until::kListening);
+    auto api = kiod.url("api");
+    BOOST_TEST(get(api, "/livez").status == 200);
+    auto ready = get(api, "/readyz?verbose");
+    BOOST_TEST(ready.status == 500);
+    BOOST_TEST(ready.body.find("[-]probe failed") != std::string::npos, ready.body);
+    auto early = get(api, "/probe");
+    BOOST_TEST(early.status == 503);
+    BOOST_TEST(early.body.find("kiod is starting") != std::string::npos, early.body);
+
+    std::ofstream(gate) << "go";  // the module's initialize returns
+    BOOST_REQUIRE(kiod.waitForNotify("READY=1", std::chrono::seconds(20)));
+    BOOST_TEST(get(api, "/readyz").status == 200);
+    auto served = get(api, "/probe");
+    BOOST_TEST(served.status == 200);
+    BOOST_TEST(served.body == "present");
+}
 
 BOOST_AUTO_TEST_CASE(unknown_module_name_stops_start_up_naming_it) {
     TempDir dir;

@@ -1,7 +1,9 @@
 // A module for the end-to-end tests only: GET /probe looks the metrics
 // registry up at request time and answers 503 ServiceUnavailable when no
 // module offers it, which is how a module depends softly on another (the
-// aggregated API on the catalog).
+// aggregated API on the catalog). With `[probe] initialize_after = FIFO`,
+// initialize blocks until the test writes to that named pipe and closes it:
+// a module as slow to initialize as a catalog migrating.
 #include <kiod/ConfigSection.h>
 #include <kiod/Module.h>
 #include <kiod/ModuleContext.h>
@@ -11,15 +13,28 @@
 #include <Poco/ClassLibrary.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
+
 namespace {
 
 class ProbeModule : public kiod::Module {
 public:
     std::string name() const override { return "probe"; }
 
-    void configure(kiod::ConfigSection&) override {}
+    void configure(kiod::ConfigSection& section) override {
+        initializeAfter_ = section.getString("initialize_after", "");
+    }
 
     void initialize(kiod::ModuleContext& context) override {
+        if (!initializeAfter_.empty()) {
+            // Opening a FIFO for reading waits for its writer; reading to
+            // the end waits for the writer to close it.
+            std::ifstream gate(initializeAfter_);
+            std::string ignored((std::istreambuf_iterator<char>(gate)),
+                                std::istreambuf_iterator<char>());
+        }
         auto& services = context.services();
         context.router().mount(
             "api", "GET", "/probe", [&services](kiod::RouteRequest&, auto& response) {
@@ -32,6 +47,9 @@ public:
                 response.sendBuffer("present", 7);
             });
     }
+
+private:
+    std::string initializeAfter_;
 };
 
 }  // namespace
