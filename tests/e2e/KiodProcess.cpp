@@ -36,11 +36,12 @@ int decodeStatus(int status) {
     return 128 + WTERMSIG(status);
 }
 
-// Starts the built kiod with stdout and stderr going to files and the
-// given extra environment; returns its pid.
-pid_t spawnKiod(const std::vector<std::string>& args, const std::string& outFile,
-                const std::string& errFile, const std::vector<std::string>& extraEnv) {
-    std::vector<std::string> argStrings = {KIOD_BINARY};
+// Starts `binary` with stdout and stderr going to files and the given
+// extra environment; returns its pid.
+pid_t spawnProgram(const std::string& binary, const std::vector<std::string>& args,
+                   const std::string& outFile, const std::string& errFile,
+                   const std::vector<std::string>& extraEnv) {
+    std::vector<std::string> argStrings = {binary};
     argStrings.insert(argStrings.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& arg : argStrings) {
@@ -124,8 +125,12 @@ std::string baseConfig(const TempDir& dir, const std::string& modules) {
 }
 
 RunResult runKiod(const std::vector<std::string>& args) {
+    return runProgram(KIOD_BINARY, args);
+}
+
+RunResult runProgram(const std::string& binary, const std::vector<std::string>& args) {
     TempDir dir;
-    pid_t pid = spawnKiod(args, dir.file("out"), dir.file("err"), {});
+    pid_t pid = spawnProgram(binary, args, dir.file("out"), dir.file("err"), {});
     int pidfd = openPidfd(pid);
     bool exited = waitReadable(pidfd, std::chrono::seconds(20));
     close(pidfd);
@@ -134,7 +139,7 @@ RunResult runKiod(const std::vector<std::string>& args) {
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    BOOST_REQUIRE_MESSAGE(exited, "kiod did not exit within 20 s");
+    BOOST_REQUIRE_MESSAGE(exited, binary << " did not exit within 20 s");
     return {decodeStatus(status), readFile(dir.file("out")), readFile(dir.file("err"))};
 }
 
@@ -152,7 +157,7 @@ KiodProcess::KiodProcess(const TempDir& dir, const std::string& config,
 
     std::vector<std::string> allArgs = {"--config", dir_.file("kiod.ini")};
     allArgs.insert(allArgs.end(), args.begin(), args.end());
-    pid_ = spawnKiod(allArgs, dir_.file("kiod.out"), dir_.file("kiod.err"),
+    pid_ = spawnProgram(KIOD_BINARY, allArgs, dir_.file("kiod.out"), dir_.file("kiod.err"),
                      {"NOTIFY_SOCKET=" + socketPath});
     pidfd_ = openPidfd(pid_);
 

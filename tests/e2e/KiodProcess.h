@@ -37,6 +37,8 @@ struct RunResult {
 
 // Runs the built kiod to completion (it must exit by itself within 20 s).
 RunResult runKiod(const std::vector<std::string>& args);
+// The same for another program (kiodctl).
+RunResult runProgram(const std::string& binary, const std::vector<std::string>& args);
 
 // The built kiod running in the background, started with NOTIFY_SOCKET set
 // so that the test learns, without sleeping, when it is ready and on which

@@ -1,12 +1,12 @@
 #include "CatalogBackup.h"
 
+#include "FileDigest.h"
 #include "SqliteConnection.h"
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Format.h>
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,27 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kPrefix = "model-store-";
-
-std::string sha256Of(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                    EVP_MD_CTX_free);
-    EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
-    std::vector<char> buffer(1 << 20);
-    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-        EVP_DigestUpdate(context.get(), buffer.data(), static_cast<std::size_t>(in.gcount()));
-    }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context.get(), digest, &length);
-    static const char* kHex = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 15];
-    }
-    return hex;
-}
 
 }  // namespace
 
@@ -77,7 +56,7 @@ Result<BackupInfo> CatalogBackup::run() {
         BackupInfo info;
         info.file = file;
         info.bytes = fs::file_size(partial);
-        info.sha256 = sha256Of(partial);
+        info.sha256 = sha256OfFile(partial);
         fs::rename(partial, file);
         std::ofstream(file + ".sha256") << info.sha256 << "  " << name << "\n";
         info.seconds =

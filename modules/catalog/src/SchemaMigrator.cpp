@@ -1,5 +1,6 @@
 #include "SchemaMigrator.h"
 
+#include "FileSync.h"
 #include "SqliteConnection.h"
 
 #include <fcntl.h>
@@ -15,14 +16,9 @@ namespace {
 
 // Makes a rename durable: the file's data first, then the directory entry.
 void syncFile(const std::string& path) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-        if (fd >= 0) {
-            close(fd);
-        }
+    if (!syncPath(path)) {
         throw MigrationError("cannot sync " + path);
     }
-    close(fd);
 }
 
 void removeDatabaseFiles(const std::string& path) {
@@ -168,7 +164,7 @@ void SchemaMigrator::create(const std::string& path) const {
     }
     syncFile(building);
     fs::rename(building, path);
-    syncFile(fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string());
+    syncFile(directoryOf(path));
     progress_("created catalog " + path + " at schema version " + std::to_string(latestVersion()));
 }
 
