@@ -53,6 +53,9 @@ Result<std::pair<AesGcm, KeyRef>> Keyring::latest() const {
 
 Result<AesGcm> Keyring::cipherFor(const EnvelopeHeader& header) const {
     std::shared_lock lock(mutex_);
+    if (versions_.empty()) {
+        return Status::unavailable("keyring: no root key version is loaded");
+    }
     auto it = versions_.find(header.key.keyVersion);
     if (header.key.keyId != keyId_ || it == versions_.end()) {
         return authenticationFailed();

@@ -25,7 +25,8 @@ public:
     Status addVersion(std::uint32_t version, SecretBytes key);
 
     std::uint32_t keyId() const { return keyId_; }
-    // 0 while no version is held (every operation then fails Unavailable).
+    // 0 while no version is held; every operation then fails Unavailable
+    // (the keyring is locked, which says nothing about the blob).
     std::uint32_t latestVersion() const;
 
     Result<DataKey> generateDataKey(const Owner& owner) override;

@@ -55,6 +55,7 @@ Status StreamDecryptor::update(ByteView ciphertext, Bytes& out) {
             return segments.status();
         }
         segments_.emplace(std::move(segments).value());
+        key_ = SecretBytes();  // only the derived stream key is needed from here on
         encryptedSegmentSize_ = header->segmentSize + StreamSegments::kTagSize;
         consumed = EnvelopeHeader::kStreamSize;
     }

@@ -6,7 +6,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <memory>
+#include <thread>
+#include <vector>
 
 using namespace kiod::crypto;
 using kiod::crypto::test::bytesOf;
@@ -213,6 +216,11 @@ BOOST_AUTO_TEST_CASE(an_empty_keyring_is_unavailable_and_bad_versions_are_refuse
     BOOST_TEST((keyring.generateDataKey(kOwner).status().code() == kiod::StatusCode::kUnavailable));
     BOOST_TEST(
         (keyring.encrypt(bytesOf("x"), kOwner).status().code() == kiod::StatusCode::kUnavailable));
+    auto other = keyringWith(1);
+    auto sealed = other->encrypt(bytesOf("x"), kOwner);
+    BOOST_TEST_REQUIRE(sealed.isOk());
+    BOOST_TEST((keyring.decrypt(sealed.value(), kOwner).status().code() ==
+                kiod::StatusCode::kUnavailable));
     BOOST_TEST(
         (keyring.addVersion(0, SecretBytes::random(32)).code() == kiod::StatusCode::kInvalid));
     BOOST_TEST(
@@ -221,6 +229,37 @@ BOOST_AUTO_TEST_CASE(an_empty_keyring_is_unavailable_and_bad_versions_are_refuse
     BOOST_TEST((keyring.addVersion(1, SecretBytes::random(32)).code() ==
                 kiod::StatusCode::kAlreadyExists));
     BOOST_TEST(keyring.latestVersion() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_use_while_versions_are_added_gives_no_wrong_answer) {
+    // Threads seal, rewrap and open while another adds versions: every
+    // answer must be the right plaintext, never an error or a mix-up.
+    auto keyring = keyringWith(1);
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            const Owner owner{"catalog", "scope-" + std::to_string(t), "test"};
+            for (int i = 0; i < 300; ++i) {
+                const Bytes plaintext = patternBytes(64, static_cast<std::uint32_t>(t * 1000 + i));
+                auto sealed = keyring->encrypt(plaintext, owner);
+                auto moved = sealed ? keyring->rewrap(sealed.value(), owner) : sealed;
+                auto opened = moved ? keyring->decrypt(moved.value(), owner) : moved;
+                if (!opened || opened.value() != plaintext) {
+                    ++wrong;
+                }
+            }
+        });
+    }
+    for (std::uint32_t v = 2; v <= 20; ++v) {
+        BOOST_REQUIRE(keyring->addVersion(v, SecretBytes::random(32)).isOk());
+        std::this_thread::yield();
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    BOOST_TEST(wrong.load() == 0);
+    BOOST_TEST(keyring->latestVersion() == 20u);
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_message_round_trips) {
