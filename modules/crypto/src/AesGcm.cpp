@@ -51,41 +51,46 @@ Result<AesGcm> AesGcm::create(ByteView key) {
     return AesGcm(std::move(ctx));
 }
 
-Status AesGcm::start(bool encrypt, ByteView nonce, std::initializer_list<ByteView> aad) {
+Status AesGcm::update(bool encrypt, ByteView nonce, std::initializer_list<ByteView> aad,
+                      std::size_t tagSize, ByteView input, std::span<std::uint8_t> output) {
     if (nonce.size() != kNonceSize) {
         return sizeError("nonce", kNonceSize, nonce.size());
+    }
+    if (tagSize != kTagSize) {
+        return sizeError("tag", kTagSize, tagSize);
+    }
+    if (output.size() != input.size() || !fitsInt(input.size())) {
+        return Status::invalid("AES-256-GCM: the output must be the input's size");
     }
     // The key stays in the context; only the direction and nonce change.
     if (EVP_CipherInit_ex2(ctx_.get(), nullptr, nullptr, nonce.data(), encrypt ? 1 : 0, nullptr) !=
         1) {
         return Status::internal("AES-256-GCM: OpenSSL refused the nonce");
     }
+    int written = 0;
     for (ByteView piece : aad) {
-        int written = 0;
         if (!fitsInt(piece.size()) || EVP_CipherUpdate(ctx_.get(), nullptr, &written, piece.data(),
                                                        static_cast<int>(piece.size())) != 1) {
             return Status::internal("AES-256-GCM: OpenSSL refused the associated data");
         }
+    }
+    // GCM is a stream mode: Update writes every byte and Final none.
+    if (EVP_CipherUpdate(ctx_.get(), output.data(), &written, input.data(),
+                         static_cast<int>(input.size())) != 1) {
+        OPENSSL_cleanse(output.data(), output.size());
+        return Status::internal("AES-256-GCM: OpenSSL failed to process the data");
     }
     return Status::ok();
 }
 
 Status AesGcm::seal(ByteView nonce, std::initializer_list<ByteView> aad, ByteView plaintext,
                     std::span<std::uint8_t> ciphertext, std::span<std::uint8_t> tag) {
-    if (tag.size() != kTagSize) {
-        return sizeError("tag", kTagSize, tag.size());
-    }
-    if (ciphertext.size() != plaintext.size() || !fitsInt(plaintext.size())) {
-        return Status::invalid("AES-256-GCM: the output must be the plaintext's size");
-    }
-    if (Status status = start(true, nonce, aad); !status) {
+    if (Status status = update(true, nonce, aad, tag.size(), plaintext, ciphertext); !status) {
         return status;
     }
-    int written = 0;
+    std::uint8_t none[1];
     int finalWritten = 0;
-    if (EVP_CipherUpdate(ctx_.get(), ciphertext.data(), &written, plaintext.data(),
-                         static_cast<int>(plaintext.size())) != 1 ||
-        EVP_CipherFinal_ex(ctx_.get(), ciphertext.data() + written, &finalWritten) != 1 ||
+    if (EVP_CipherFinal_ex(ctx_.get(), none, &finalWritten) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTagSize),
                             tag.data()) != 1) {
         return Status::internal("AES-256-GCM: OpenSSL failed to encrypt");
@@ -95,28 +100,20 @@ Status AesGcm::seal(ByteView nonce, std::initializer_list<ByteView> aad, ByteVie
 
 Status AesGcm::open(ByteView nonce, std::initializer_list<ByteView> aad, ByteView ciphertext,
                     ByteView tag, std::span<std::uint8_t> plaintext) {
-    if (tag.size() != kTagSize) {
-        return sizeError("tag", kTagSize, tag.size());
-    }
-    if (ciphertext.size() != plaintext.size() || !fitsInt(ciphertext.size())) {
-        return Status::invalid("AES-256-GCM: the output must be the ciphertext's size");
-    }
-    if (Status status = start(false, nonce, aad); !status) {
+    if (Status status = update(false, nonce, aad, tag.size(), ciphertext, plaintext); !status) {
         return status;
     }
-    int written = 0;
-    int finalWritten = 0;
     // The tag is compared inside EVP_CipherFinal_ex, in constant time; the
-    // plaintext written before it is not yet authentic and is wiped below
-    // when the comparison fails.
-    if (EVP_CipherUpdate(ctx_.get(), plaintext.data(), &written, ciphertext.data(),
-                         static_cast<int>(ciphertext.size())) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
+    // plaintext written before it is not yet authentic and is wiped when
+    // the comparison fails.
+    std::uint8_t none[1];
+    int finalWritten = 0;
+    if (EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(kTagSize),
                             const_cast<std::uint8_t*>(tag.data())) != 1) {
         OPENSSL_cleanse(plaintext.data(), plaintext.size());
         return Status::internal("AES-256-GCM: OpenSSL failed to decrypt");
     }
-    if (EVP_CipherFinal_ex(ctx_.get(), plaintext.data() + written, &finalWritten) != 1) {
+    if (EVP_CipherFinal_ex(ctx_.get(), none, &finalWritten) != 1) {
         OPENSSL_cleanse(plaintext.data(), plaintext.size());
         return authenticationFailed();
     }

@@ -53,7 +53,11 @@ private:
     };
     explicit AesGcm(std::unique_ptr<evp_cipher_ctx_st, ContextFree> ctx);
 
-    Status start(bool encrypt, ByteView nonce, std::initializer_list<ByteView> aad);
+    // Checks the sizes, sets the nonce, feeds the associated data and
+    // en- or decrypts `input` into `output`: all of a seal or open but the
+    // tag.
+    Status update(bool encrypt, ByteView nonce, std::initializer_list<ByteView> aad,
+                  std::size_t tagSize, ByteView input, std::span<std::uint8_t> output);
 
     std::unique_ptr<evp_cipher_ctx_st, ContextFree> ctx_;
 };
