@@ -100,6 +100,14 @@ Result<DataKey> Keyring::generateDataKey(const Owner& owner) {
     return DataKey{std::move(plaintext), std::move(wrapped).value(), ref};
 }
 
+Result<Bytes> Keyring::generateWrappedDataKey(const Owner& owner) {
+    auto dataKey = generateDataKey(owner);
+    if (!dataKey) {
+        return dataKey.status();
+    }
+    return std::move(dataKey->wrapped);  // the plaintext is wiped on return
+}
+
 Result<SecretBytes> Keyring::unwrap(ByteView wrapped, const Owner& owner) {
     return open<SecretBytes>(wrapped, EnvelopeKind::kWrappedKey, owner);
 }

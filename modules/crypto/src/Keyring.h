@@ -30,6 +30,7 @@ public:
     std::uint32_t latestVersion() const;
 
     Result<DataKey> generateDataKey(const Owner& owner) override;
+    Result<Bytes> generateWrappedDataKey(const Owner& owner) override;
     Result<SecretBytes> unwrap(ByteView wrapped, const Owner& owner) override;
     Result<Bytes> encrypt(ByteView plaintext, const Owner& owner) override;
     Result<Bytes> decrypt(ByteView ciphertext, const Owner& owner) override;

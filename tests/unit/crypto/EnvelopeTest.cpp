@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -62,6 +63,18 @@ BOOST_AUTO_TEST_CASE(a_generated_data_key_unwraps_for_its_owner) {
     BOOST_TEST_REQUIRE(unwrapped.isOk());
     BOOST_TEST((Bytes(unwrapped->view().begin(), unwrapped->view().end()) ==
                 Bytes(dataKey->plaintext.view().begin(), dataKey->plaintext.view().end())));
+}
+
+BOOST_AUTO_TEST_CASE(a_data_key_generated_wrapped_only_unwraps_to_a_fresh_key) {
+    auto keyring = keyringWith(1);
+    auto first = keyring->generateWrappedDataKey(kOwner);
+    auto second = keyring->generateWrappedDataKey(kOwner);
+    BOOST_TEST_REQUIRE((first.isOk() && second.isOk()));
+    auto a = keyring->unwrap(first.value(), kOwner);
+    auto b = keyring->unwrap(second.value(), kOwner);
+    BOOST_TEST_REQUIRE((a.isOk() && b.isOk()));
+    BOOST_TEST(a->size() == 32u);
+    BOOST_TEST(!std::equal(a->view().begin(), a->view().end(), b->view().begin()));
 }
 
 BOOST_AUTO_TEST_CASE(the_header_is_laid_out_as_documented) {

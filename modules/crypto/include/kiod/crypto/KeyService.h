@@ -64,6 +64,11 @@ public:
     // the latest key version for `owner`.
     virtual Result<DataKey> generateDataKey(const Owner& owner) = 0;
 
+    // A new data key returned only wrapped, for callers that store keys for
+    // others to use later and should never see one (Vault's
+    // datakey/wrapped, KMS's GenerateDataKeyWithoutPlaintext).
+    virtual Result<Bytes> generateWrappedDataKey(const Owner& owner) = 0;
+
     // The data key inside `wrapped`, which must have been wrapped for
     // exactly `owner`. authenticationFailed() otherwise.
     virtual Result<SecretBytes> unwrap(ByteView wrapped, const Owner& owner) = 0;
