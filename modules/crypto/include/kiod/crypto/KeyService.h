@@ -49,7 +49,8 @@ struct DataKey {
 // Failures: authenticationFailed() (see above) for anything that does not
 // authenticate, including a header that does not parse and a key id this
 // keyring does not hold; Invalid for inputs that are wrong whatever the key
-// (an oversized plaintext); Internal when OpenSSL fails.
+// (an oversized plaintext); Unavailable while no key version is loaded
+// (the keyring is locked); Internal when OpenSSL fails.
 class KeyService {
 public:
     static constexpr const char* kServiceName = "crypto.KeyService";
