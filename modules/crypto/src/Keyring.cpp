@@ -1,0 +1,152 @@
+#include "Keyring.h"
+
+#include "Envelope.h"
+
+#include <mutex>
+
+namespace kiod::crypto {
+
+namespace {
+
+std::span<std::uint8_t> writable(Bytes& bytes) {
+    return bytes;
+}
+std::span<std::uint8_t> writable(SecretBytes& bytes) {
+    return bytes.span();
+}
+
+}  // namespace
+
+Status Keyring::addVersion(std::uint32_t version, SecretBytes key) {
+    if (key.size() != AesGcm::kKeySize) {
+        return Status::invalid("keyring: a root key version must be 32 bytes, not " +
+                               std::to_string(key.size()));
+    }
+    if (version == 0) {
+        return Status::invalid("keyring: key versions start at 1");
+    }
+    std::unique_lock lock(mutex_);
+    if (!versions_.try_emplace(version, std::move(key)).second) {
+        return Status::alreadyExists("keyring: version " + std::to_string(version) +
+                                     " is already held");
+    }
+    return Status::ok();
+}
+
+std::uint32_t Keyring::latestVersion() const {
+    std::shared_lock lock(mutex_);
+    return versions_.empty() ? 0 : versions_.rbegin()->first;
+}
+
+Result<std::pair<AesGcm, KeyRef>> Keyring::latest() const {
+    std::shared_lock lock(mutex_);
+    if (versions_.empty()) {
+        return Status::unavailable("keyring: no root key version is loaded");
+    }
+    const auto& [version, key] = *versions_.rbegin();
+    auto cipher = AesGcm::create(key.view());
+    if (!cipher) {
+        return cipher.status();
+    }
+    return std::pair{std::move(cipher).value(), KeyRef{keyId_, version}};
+}
+
+Result<AesGcm> Keyring::cipherFor(const EnvelopeHeader& header) const {
+    std::shared_lock lock(mutex_);
+    if (versions_.empty()) {
+        return Status::unavailable("keyring: no root key version is loaded");
+    }
+    auto it = versions_.find(header.key.keyVersion);
+    if (header.key.keyId != keyId_ || it == versions_.end()) {
+        return authenticationFailed();
+    }
+    return AesGcm::create(it->second.view());
+}
+
+template <class Buffer>
+Result<Buffer> Keyring::open(ByteView sealed, EnvelopeKind kind, const Owner& owner) const {
+    auto header = Envelope::peek(sealed, kind);
+    if (!header) {
+        return header.status();
+    }
+    auto cipher = cipherFor(header.value());
+    if (!cipher) {
+        return cipher.status();
+    }
+    Buffer plaintext(Envelope::plaintextSize(sealed));
+    if (Status status =
+            Envelope::open(cipher.value(), kind, sealed, owner.encode(), writable(plaintext));
+        !status) {
+        return status;
+    }
+    return plaintext;
+}
+
+Result<DataKey> Keyring::generateDataKey(const Owner& owner) {
+    SecretBytes plaintext = SecretBytes::random(AesGcm::kKeySize);
+    if (plaintext.empty()) {
+        return Status::internal("keyring: OpenSSL's random generator failed");
+    }
+    auto cipher = latest();
+    if (!cipher) {
+        return cipher.status();
+    }
+    auto& [aes, ref] = cipher.value();
+    auto wrapped =
+        Envelope::seal(aes, ref, EnvelopeKind::kWrappedKey, plaintext.view(), owner.encode());
+    if (!wrapped) {
+        return wrapped.status();
+    }
+    return DataKey{std::move(plaintext), std::move(wrapped).value(), ref};
+}
+
+Result<Bytes> Keyring::generateWrappedDataKey(const Owner& owner) {
+    auto dataKey = generateDataKey(owner);
+    if (!dataKey) {
+        return dataKey.status();
+    }
+    return std::move(dataKey->wrapped);  // the plaintext is wiped on return
+}
+
+Result<SecretBytes> Keyring::unwrap(ByteView wrapped, const Owner& owner) {
+    return open<SecretBytes>(wrapped, EnvelopeKind::kWrappedKey, owner);
+}
+
+Result<Bytes> Keyring::encrypt(ByteView plaintext, const Owner& owner) {
+    if (plaintext.size() > kMaxMessageSize) {
+        return Status::invalid("encrypt takes at most " + std::to_string(kMaxMessageSize) +
+                               " bytes; use the stream format for " +
+                               std::to_string(plaintext.size()));
+    }
+    auto cipher = latest();
+    if (!cipher) {
+        return cipher.status();
+    }
+    auto& [aes, ref] = cipher.value();
+    return Envelope::seal(aes, ref, EnvelopeKind::kMessage, plaintext, owner.encode());
+}
+
+Result<Bytes> Keyring::decrypt(ByteView ciphertext, const Owner& owner) {
+    return open<Bytes>(ciphertext, EnvelopeKind::kMessage, owner);
+}
+
+Result<Bytes> Keyring::rewrap(ByteView sealed, const Owner& owner) {
+    auto header = EnvelopeHeader::parse(sealed);
+    if (!header || header->kind == EnvelopeKind::kStream) {
+        return authenticationFailed();
+    }
+    // The plaintext (a data key, or a message) only ever sits in the secure
+    // heap between the two seals.
+    auto plaintext = open<SecretBytes>(sealed, header->kind, owner);
+    if (!plaintext) {
+        return plaintext.status();
+    }
+    auto cipher = latest();
+    if (!cipher) {
+        return cipher.status();
+    }
+    auto& [aes, ref] = cipher.value();
+    return Envelope::seal(aes, ref, header->kind, plaintext->view(), owner.encode());
+}
+
+}  // namespace kiod::crypto
