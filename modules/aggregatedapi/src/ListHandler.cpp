@@ -77,16 +77,12 @@ std::string objectList(const ResourceInfo& resource, const std::vector<std::stri
 
 void ListHandler::list(ApiRequest& request) {
     const auto& resource = request.resource;
-    auto format = request.format(true);
-    if (!format) {
-        format.error().send(request.response);
+    auto query = CollectionQuery::of(request, request.format(true));
+    if (!query) {
         return;
     }
-    auto selection = Selection::of(request);
-    if (!selection) {
-        selection.error().send(request.response);
-        return;
-    }
+    const auto& format = query->format;
+    const auto& selection = query->selection;
     if (request.route.hasQuery("sendInitialEvents")) {
         invalidListOptions("sendInitialEvents",
                            "Forbidden: sendInitialEvents is forbidden for list")
@@ -134,7 +130,7 @@ void ListHandler::list(ApiRequest& request) {
         error.send(request.response);
         return;
     }
-    auto options = selection.value().listOptions(resource);
+    auto options = selection.listOptions(resource);
     if (auto limit = request.route.query("limit"); limit && !limit->empty()) {
         try {
             std::size_t used = 0;
@@ -155,7 +151,7 @@ void ListHandler::list(ApiRequest& request) {
     std::string revision;
     std::string continueToken;
     std::vector<std::string> items;
-    if (selection.value().empty()) {
+    if (selection.empty()) {
         revision = std::to_string(request.store->currentRevision());
     } else {
         auto page = request.store->list(options);
@@ -167,7 +163,7 @@ void ListHandler::list(ApiRequest& request) {
         revision = std::to_string(page->revision);
         continueToken = page->continueToken;
         for (auto& item : page->items) {
-            if (selection.value().needsFilter() && !selection.value().matches(item.json)) {
+            if (selection.needsFilter() && !selection.matches(item.json)) {
                 continue;
             }
             ObjectJson::removeDetails(item.json, resource.detailsField);
@@ -175,9 +171,9 @@ void ListHandler::list(ApiRequest& request) {
         }
     }
 
-    switch (format.value().shape) {
+    switch (format.shape) {
         case ResponseFormat::Shape::kTable: {
-            TableWriter table(resource, format.value().includeObject);
+            TableWriter table(resource, format.includeObject);
             for (const auto& item : items) {
                 table.addRow(item);
             }
@@ -201,16 +197,13 @@ void ListHandler::list(ApiRequest& request) {
 
 void ListHandler::deleteCollection(ApiRequest& request) {
     const auto& resource = request.resource;
-    auto format = request.format(true);
-    if (!format) {
-        format.error().send(request.response);
+    // The format is negotiated (406 before anything is deleted), though
+    // the answer is always the list of what was deleted.
+    auto query = CollectionQuery::of(request, request.format(true));
+    if (!query) {
         return;
     }
-    auto selection = Selection::of(request);
-    if (!selection) {
-        selection.error().send(request.response);
-        return;
-    }
+    const auto& selection = query->selection;
     auto deleteOptions = ObjectHandler::deleteOptions(request);
     if (!deleteOptions) {
         deleteOptions.error().send(request.response);
@@ -219,8 +212,8 @@ void ListHandler::deleteCollection(ApiRequest& request) {
     // Collect the names first, then delete: deleting while paging would
     // move the pages under the walk.
     std::vector<catalog::StoredObject> matching;
-    if (!selection.value().empty()) {
-        auto options = selection.value().listOptions(resource);
+    if (!selection.empty()) {
+        auto options = selection.listOptions(resource);
         options.limit = 500;
         do {
             auto page = request.store->list(options);
@@ -229,7 +222,7 @@ void ListHandler::deleteCollection(ApiRequest& request) {
                 return;
             }
             for (auto& item : page->items) {
-                if (!selection.value().needsFilter() || selection.value().matches(item.json)) {
+                if (!selection.needsFilter() || selection.matches(item.json)) {
                     matching.push_back(std::move(item));
                 }
             }

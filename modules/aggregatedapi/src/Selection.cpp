@@ -66,4 +66,18 @@ catalog::WatchOptions Selection::watchOptions(const ResourceInfo& resource) cons
     return options;
 }
 
+std::optional<CollectionQuery> CollectionQuery::of(ApiRequest& request,
+                                                   ApiResult<ResponseFormat> format) {
+    if (!format) {
+        format.error().send(request.response);
+        return std::nullopt;
+    }
+    auto selection = Selection::of(request);
+    if (!selection) {
+        selection.error().send(request.response);
+        return std::nullopt;
+    }
+    return CollectionQuery{format.value(), selection.value()};
+}
+
 }  // namespace kiod::aggregatedapi

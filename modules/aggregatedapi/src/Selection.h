@@ -2,9 +2,11 @@
 
 #include "ApiRequest.h"
 #include "FieldSelector.h"
+#include "ResponseFormat.h"
 
 #include <kiod/catalog/ObjectStore.h>
 
+#include <optional>
 #include <string>
 
 namespace kiod::aggregatedapi {
@@ -40,6 +42,16 @@ private:
     FieldSelector fields_;
     bool empty_ = false;
     bool needsFilter_ = false;
+};
+
+// What a request on a collection (list, watch, deletecollection) starts
+// from: the response format it negotiated and the objects it selects.
+struct CollectionQuery {
+    ResponseFormat format;
+    Selection selection;
+
+    // Nullopt once the failure of either has been answered on the request.
+    static std::optional<CollectionQuery> of(ApiRequest& request, ApiResult<ResponseFormat> format);
 };
 
 }  // namespace kiod::aggregatedapi

@@ -55,17 +55,11 @@ std::optional<long long> parseNumber(const std::string& text) {
 void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
                          WatchDispatcher& dispatcher) {
     const auto& resource = request.resource;
+    // Events carry single objects: the object formats first, then the
+    // list ones.
     auto format = request.format(false);
-    if (!format) {
-        format = request.format(true);
-    }
-    if (!format) {
-        format.error().send(request.response);
-        return;
-    }
-    auto selection = Selection::of(request);
-    if (!selection) {
-        selection.error().send(request.response);
+    auto query = CollectionQuery::of(request, format ? std::move(format) : request.format(true));
+    if (!query) {
         return;
     }
     if (request.route.query("sendInitialEvents").value_or("") == "true" ||
@@ -107,7 +101,7 @@ void WatchHandler::watch(ApiRequest& request, const WatchSettings& settings,
     auto deadline = Clock::now() + timeout;
     bool bookmarks = request.route.query("allowWatchBookmarks").value_or("") == "true";
 
-    WatchStream stream(resource, selection.value(), format.value());
+    WatchStream stream(resource, query->selection, query->format);
     auto opened = stream.open(*request.store, start.value());
     if (!opened) {
         opened.error().send(request.response);
