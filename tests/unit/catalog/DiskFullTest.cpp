@@ -1,7 +1,7 @@
 // The catalog's disk fills up: writes fail with a clear error, reads go on,
-// and once space is freed writes work again with nothing lost. On a small
-// tmpfs when this process may mount one, else under RLIMIT_FSIZE (the file
-// size limit makes writes fail with EFBIG much as a full disk does ENOSPC).
+// and once space is freed writes work again with nothing lost. Both on a
+// small tmpfs (ENOSPC; when this process may mount one) and under
+// RLIMIT_FSIZE (EFBIG, which is how a quota or a file size limit fails).
 #include "SchemaMigrator.h"
 #include "SqliteObjectStore.h"
 #include "StoreFixture.h"
@@ -23,13 +23,16 @@ namespace {
 // A directory whose space runs out soon, and the way to free it.
 class SmallDisk {
 public:
-    SmallDisk() {
+    enum class Limit { kTmpfs, kFileSize };
+
+    explicit SmallDisk(Limit limit) {
         char pattern[] = "/tmp/kiod-full-XXXXXX";
         dir_ = mkdtemp(pattern);
-        tmpfs_ = mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=4m") == 0;
-        BOOST_TEST_MESSAGE(
-            (tmpfs_ ? "on a 4 MiB tmpfs" : "tmpfs not allowed here; under RLIMIT_FSIZE"));
+        tmpfs_ = limit == Limit::kTmpfs && mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=4m") == 0;
     }
+
+    // Whether a tmpfs was asked for and could be mounted.
+    bool onTmpfs() const { return tmpfs_; }
     ~SmallDisk() {
         freeSpace();
         if (tmpfs_) {
@@ -71,12 +74,7 @@ private:
     bool tmpfs_ = false;
 };
 
-}  // namespace
-
-BOOST_AUTO_TEST_SUITE(disk_full)
-
-BOOST_AUTO_TEST_CASE(writes_fail_clearly_reads_go_on_and_writes_resume_when_space_returns) {
-    SmallDisk disk;
+void writesFailClearlyReadsGoOnAndWritesResume(SmallDisk& disk) {
     std::string path = disk.dir() + "/model-store.db";
     SchemaMigrator(catalogMigrations(), [](const std::string&) {}).prepare(path);
     std::vector<std::string> stored;
@@ -126,6 +124,24 @@ BOOST_AUTO_TEST_CASE(writes_fail_clearly_reads_go_on_and_writes_resume_when_spac
         BOOST_REQUIRE_MESSAGE(reopened.get({kBackupActions, "app", name}).isOk(),
                               name << " was lost");
     }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(disk_full)
+
+BOOST_AUTO_TEST_CASE(a_full_tmpfs_fails_writes_clearly_and_they_resume_when_space_returns) {
+    SmallDisk disk(SmallDisk::Limit::kTmpfs);
+    if (!disk.onTmpfs()) {
+        BOOST_TEST_MESSAGE("this process may not mount a tmpfs; the file size limit case runs");
+        return;
+    }
+    writesFailClearlyReadsGoOnAndWritesResume(disk);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_size_limit_fails_writes_clearly_and_they_resume_when_lifted) {
+    SmallDisk disk(SmallDisk::Limit::kFileSize);
+    writesFailClearlyReadsGoOnAndWritesResume(disk);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
