@@ -1,5 +1,5 @@
-#include "CryptoTestSupport.h"
 #include "PasskeyRecord.h"
+#include "PasskeyTestSupport.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -9,25 +9,12 @@
 
 using namespace kiod::crypto;
 using kiod::crypto::test::bytesOf;
+using kiod::crypto::test::keyFile;
+using kiod::crypto::test::kFastScrypt;
+using kiod::crypto::test::passphrase;
 using kiod::crypto::test::patternBytes;
 
 namespace {
-
-// Cheap enough for many derivations per test (about 1 ms); one test in
-// PasskeySetTest runs the defaults.
-const ScryptParameters kFast{10, 8, 1};
-
-Passkey passphrase(const std::string& text) {
-    auto passkey = Passkey::passphrase(text);
-    BOOST_REQUIRE(passkey.isOk());
-    return std::move(passkey).value();
-}
-
-Passkey keyFile(std::uint32_t seed) {
-    auto passkey = Passkey::keyFile(SecretBytes::copyOf(patternBytes(32, seed)));
-    BOOST_REQUIRE(passkey.isOk());
-    return std::move(passkey).value();
-}
 
 // A file in a fresh temporary directory, removed with it.
 struct TempFile {
@@ -83,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_missing_key_file_is_unavailable_and_an_empty_passphrase_i
 
 BOOST_AUTO_TEST_CASE(a_record_opens_with_its_passphrase_and_name) {
     const Bytes primaryKey = patternBytes(32, 3);
-    auto record = PasskeyRecord::seal(passphrase("correct horse"), "ops", primaryKey, kFast);
+    auto record = PasskeyRecord::seal(passphrase("correct horse"), "ops", primaryKey, kFastScrypt);
     BOOST_TEST_REQUIRE(record.isOk(), record.status().message());
     auto opened = PasskeyRecord::open(record.value(), "ops", passphrase("correct horse"));
     BOOST_TEST_REQUIRE(opened.isOk(), opened.status().message());
@@ -91,7 +78,7 @@ BOOST_AUTO_TEST_CASE(a_record_opens_with_its_passphrase_and_name) {
 }
 
 BOOST_AUTO_TEST_CASE(a_record_is_laid_out_as_documented) {
-    auto record = PasskeyRecord::seal(passphrase("pw"), "ops", patternBytes(32), kFast);
+    auto record = PasskeyRecord::seal(passphrase("pw"), "ops", patternBytes(32), kFastScrypt);
     BOOST_TEST_REQUIRE(record.isOk());
     const Bytes& r = record.value();
     BOOST_TEST(r.size() == 18u + 16u + 12u + 32u + 16u);
@@ -104,7 +91,7 @@ BOOST_AUTO_TEST_CASE(a_record_is_laid_out_as_documented) {
     BOOST_TEST(r[16] == 32);  // derived key size
     BOOST_TEST(r[17] == 16);  // salt size
 
-    auto keyFileRecord = PasskeyRecord::seal(keyFile(1), "dr", patternBytes(32), kFast);
+    auto keyFileRecord = PasskeyRecord::seal(keyFile(1), "dr", patternBytes(32), kFastScrypt);
     BOOST_TEST_REQUIRE(keyFileRecord.isOk());
     const Bytes& k = keyFileRecord.value();
     BOOST_TEST(k[5] == 2);                                              // key file
@@ -114,8 +101,8 @@ BOOST_AUTO_TEST_CASE(a_record_is_laid_out_as_documented) {
 
 BOOST_AUTO_TEST_CASE(a_wrong_passphrase_or_key_file_is_a_wrong_passkey) {
     const Bytes primaryKey = patternBytes(32, 3);
-    auto byPassphrase = PasskeyRecord::seal(passphrase("right"), "ops", primaryKey, kFast);
-    auto byKeyFile = PasskeyRecord::seal(keyFile(1), "dr", primaryKey, kFast);
+    auto byPassphrase = PasskeyRecord::seal(passphrase("right"), "ops", primaryKey, kFastScrypt);
+    auto byKeyFile = PasskeyRecord::seal(keyFile(1), "dr", primaryKey, kFastScrypt);
     BOOST_TEST_REQUIRE((byPassphrase.isOk() && byKeyFile.isOk()));
     for (const kiod::Status& status : {
              PasskeyRecord::open(byPassphrase.value(), "ops", passphrase("wrong")).status(),
@@ -130,7 +117,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_passphrase_or_key_file_is_a_wrong_passkey) {
 }
 
 BOOST_AUTO_TEST_CASE(a_record_moved_to_another_name_does_not_open) {
-    auto record = PasskeyRecord::seal(passphrase("pw"), "ops", patternBytes(32), kFast);
+    auto record = PasskeyRecord::seal(passphrase("pw"), "ops", patternBytes(32), kFastScrypt);
     BOOST_TEST_REQUIRE(record.isOk());
     for (const char* other : {"dr", "ops2", "op", ""}) {
         BOOST_TEST(
@@ -142,7 +129,7 @@ BOOST_AUTO_TEST_CASE(a_record_moved_to_another_name_does_not_open) {
 BOOST_AUTO_TEST_CASE(every_flipped_byte_of_a_record_fails) {
     for (bool usePassphrase : {true, false}) {
         auto passkey = [&] { return usePassphrase ? passphrase("pw") : keyFile(5); };
-        auto record = PasskeyRecord::seal(passkey(), "ops", patternBytes(32), kFast);
+        auto record = PasskeyRecord::seal(passkey(), "ops", patternBytes(32), kFastScrypt);
         BOOST_TEST_REQUIRE(record.isOk());
         for (std::size_t i = 0; i < record->size(); ++i) {
             for (std::uint8_t mask : {0x01, 0x80}) {
@@ -163,7 +150,7 @@ BOOST_AUTO_TEST_CASE(every_flipped_byte_of_a_record_fails) {
 }
 
 BOOST_AUTO_TEST_CASE(a_malformed_record_is_invalid_not_a_wrong_passkey) {
-    auto record = PasskeyRecord::seal(passphrase("pw"), "ops", patternBytes(32), kFast);
+    auto record = PasskeyRecord::seal(passphrase("pw"), "ops", patternBytes(32), kFastScrypt);
     BOOST_TEST_REQUIRE(record.isOk());
     for (std::size_t size : {0ul, 4ul, 17ul, record->size() - 1}) {
         Bytes cut(record->begin(), record->begin() + static_cast<std::ptrdiff_t>(size));
