@@ -1,21 +1,12 @@
 #include "EnvelopeHeader.h"
 
+#include "BigEndian.h"
+
 #include <algorithm>
 
 namespace kiod::crypto {
 
 namespace {
-
-void putU32(Bytes& out, std::uint32_t value) {
-    for (int shift = 24; shift >= 0; shift -= 8) {
-        out.push_back(static_cast<std::uint8_t>(value >> shift));
-    }
-}
-
-std::uint32_t getU32(ByteView in, std::size_t offset) {
-    return (std::uint32_t{in[offset]} << 24) | (std::uint32_t{in[offset + 1]} << 16) |
-           (std::uint32_t{in[offset + 2]} << 8) | std::uint32_t{in[offset + 3]};
-}
 
 bool kindMatchesAlgorithm(std::uint8_t kind, std::uint8_t algorithm) {
     switch (static_cast<EnvelopeKind>(kind)) {
