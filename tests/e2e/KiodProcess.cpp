@@ -158,7 +158,7 @@ KiodProcess::KiodProcess(const TempDir& dir, const std::string& config,
     std::vector<std::string> allArgs = {"--config", dir_.file("kiod.ini")};
     allArgs.insert(allArgs.end(), args.begin(), args.end());
     pid_ = spawnProgram(KIOD_BINARY, allArgs, dir_.file("kiod.out"), dir_.file("kiod.err"),
-                     {"NOTIFY_SOCKET=" + socketPath});
+                        {"NOTIFY_SOCKET=" + socketPath});
     pidfd_ = openPidfd(pid_);
 
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
