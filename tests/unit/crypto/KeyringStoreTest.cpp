@@ -1,0 +1,157 @@
+// The keyring's persistence against a real catalog file: what the first
+// start creates, later starts unlock, and what a wrong passphrase leaves.
+#include "CryptoTestSupport.h"
+#include "KeyringStore.h"
+#include "PasskeyRecord.h"
+#include "PasskeyTestSupport.h"
+#include "SchemaMigrator.h"
+#include "SqliteObjectStore.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+namespace fs = std::filesystem;
+
+namespace kiod::crypto::test {
+namespace {
+
+const catalog::ObjectKey kKeyringKey{KeyringStore::kResource, "", KeyringStore::kName};
+const Owner kOwner{"catalog-1", "restorepoint-1", "restorepoint-data"};
+
+// A catalog file in a temporary directory, opened and closed as kiod's
+// catalog module does across restarts.
+class CatalogFile {
+public:
+    CatalogFile() {
+        char pattern[] = "/tmp/kiod-keyring-XXXXXX";
+        dir_ = mkdtemp(pattern);
+        catalog::SchemaMigrator(catalog::catalogMigrations(), [](const std::string&) {
+        }).prepare(path());
+    }
+    ~CatalogFile() {
+        close();
+        fs::remove_all(dir_);
+    }
+
+    std::string path() const { return dir_ + "/model-store.db"; }
+
+    catalog::SqliteObjectStore& open() {
+        close();
+        catalog::StoreOptions options;
+        options.path = path();
+        options.synchronousFull = false;
+        store_ = std::make_unique<catalog::SqliteObjectStore>(options);
+        return *store_;
+    }
+
+    void close() {
+        if (store_) {
+            store_->stop();
+            store_.reset();
+        }
+    }
+
+    // A fresh keyring unlocked from this catalog with `passphrase`.
+    std::pair<Status, std::shared_ptr<Keyring>> unlock(const std::string& text) {
+        auto keyring = std::make_shared<Keyring>(KeyringStore::kKeyId);
+        auto status = KeyringStore(open(), kFastScrypt).open(passphrase(text), *keyring);
+        return {status, keyring};
+    }
+
+private:
+    std::string dir_;
+    std::unique_ptr<catalog::SqliteObjectStore> store_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(keyring_store)
+
+BOOST_AUTO_TEST_CASE(first_start_creates_the_keyring_and_unlocks_it) {
+    CatalogFile catalog;
+    auto [status, keyring] = catalog.unlock("correct horse");
+    BOOST_REQUIRE_MESSAGE(status.isOk(), status.message());
+    BOOST_TEST(keyring->latestVersion() == 1u);
+    auto stored = catalog.open().get(kKeyringKey);
+    BOOST_REQUIRE(stored.isOk());
+    BOOST_TEST(stored->json.find("\"passkeySet\"") != std::string::npos);
+    BOOST_TEST(stored->json.find("\"rootKeyVersions\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_later_start_unlocks_and_decrypts_what_the_first_encrypted) {
+    CatalogFile catalog;
+    auto [created, first] = catalog.unlock("correct horse");
+    BOOST_REQUIRE(created.isOk());
+    auto ciphertext = first->encrypt(bytesOf("the data"), kOwner);
+    BOOST_REQUIRE(ciphertext.isOk());
+    auto revision = catalog.open().currentRevision();
+
+    auto [unlocked, second] = catalog.unlock("correct horse");
+    BOOST_REQUIRE_MESSAGE(unlocked.isOk(), unlocked.message());
+    auto plaintext = second->decrypt(ciphertext.value(), kOwner);
+    BOOST_REQUIRE(plaintext.isOk());
+    BOOST_TEST(plaintext.value() == bytesOf("the data"));
+    BOOST_TEST(catalog.open().currentRevision() == revision, "a later start writes nothing");
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_passphrase_fails_and_leaves_the_catalog_as_it_was) {
+    CatalogFile catalog;
+    BOOST_REQUIRE(catalog.unlock("correct horse").first.isOk());
+    auto before = catalog.open().get(kKeyringKey);
+    BOOST_REQUIRE(before.isOk());
+    auto revision = catalog.open().currentRevision();
+
+    auto [status, keyring] = catalog.unlock("battery staple");
+    BOOST_TEST(isWrongPasskey(status), status.message());
+    BOOST_TEST(keyring->latestVersion() == 0u);
+    BOOST_TEST(
+        (keyring->encrypt(bytesOf("x"), kOwner).status().code() == StatusCode::kUnavailable));
+
+    auto after = catalog.open().get(kKeyringKey);
+    BOOST_REQUIRE(after.isOk());
+    BOOST_TEST(after->json == before->json);
+    BOOST_TEST(after->revision == before->revision);
+    BOOST_TEST(catalog.open().currentRevision() == revision);
+}
+
+BOOST_AUTO_TEST_CASE(a_copy_of_the_catalog_file_unlocks_elsewhere_with_the_passphrase_alone) {
+    CatalogFile original;
+    auto [created, keyring] = original.unlock("correct horse");
+    BOOST_REQUIRE(created.isOk());
+    auto ciphertext = keyring->encrypt(bytesOf("backed up"), kOwner);
+    BOOST_REQUIRE(ciphertext.isOk());
+    original.close();
+
+    CatalogFile elsewhere;
+    fs::copy_file(original.path(), elsewhere.path(), fs::copy_options::overwrite_existing);
+    auto [unlocked, restored] = elsewhere.unlock("correct horse");
+    BOOST_REQUIRE_MESSAGE(unlocked.isOk(), unlocked.message());
+    auto plaintext = restored->decrypt(ciphertext.value(), kOwner);
+    BOOST_REQUIRE(plaintext.isOk());
+    BOOST_TEST(plaintext.value() == bytesOf("backed up"));
+}
+
+BOOST_AUTO_TEST_CASE(a_root_key_version_moved_to_another_number_does_not_load) {
+    CatalogFile catalog;
+    BOOST_REQUIRE(catalog.unlock("correct horse").first.isOk());
+    auto& store = catalog.open();
+    auto stored = store.get(kKeyringKey);
+    BOOST_REQUIRE(stored.isOk());
+    auto json = stored->json;
+    auto at = json.find("\"version\":1");
+    BOOST_REQUIRE(at != std::string::npos);
+    json.replace(at, 11, "\"version\":2");
+    BOOST_REQUIRE(store.update(kKeyringKey, json, stored->revision).isOk());
+
+    auto [status, keyring] = catalog.unlock("correct horse");
+    BOOST_TEST((status.code() == StatusCode::kInvalid), status.message());
+    BOOST_TEST(status.message().find("root key version 2") != std::string::npos, status.message());
+    BOOST_TEST(keyring->latestVersion() == 0u, "nothing half loaded");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace kiod::crypto::test
