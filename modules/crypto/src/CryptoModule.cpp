@@ -1,0 +1,108 @@
+#include "CryptoModule.h"
+
+#include "KeyringStore.h"
+
+#include <kiod/ConfigSection.h>
+#include <kiod/Errors.h>
+#include <kiod/ModuleContext.h>
+#include <kiod/catalog/ObjectStore.h>
+
+#include <Poco/ClassLibrary.h>
+#include <Poco/Logger.h>
+
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+namespace kiod::crypto {
+
+namespace {
+
+// The smallest scrypt N `passkey.scrypt_n` accepts: 2^10 costs about a
+// millisecond, which keeps tests fast and still needs 1 MiB per guess. Only
+// for tests: production keeps the default, OWASP's 2^17.
+constexpr int kMinScryptN = 1 << 10;
+
+// A core dump of kiod would hold the primary key and every root key version
+// in the clear. Off for the whole process, before any key is in memory:
+// RLIMIT_CORE 0 for the kernel's own dumps, and not dumpable for
+// systemd-coredump and ptrace by other processes of the same user.
+void disableCoreDumps(Poco::Logger& logger) {
+    rlimit none{0, 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0) {
+        logger.warning("cannot turn off core dumps (setrlimit RLIMIT_CORE): %s",
+                       std::string(std::strerror(errno)));
+    }
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        logger.warning("cannot turn off core dumps (prctl PR_SET_DUMPABLE): %s",
+                       std::string(std::strerror(errno)));
+    }
+}
+
+}  // namespace
+
+void CryptoModule::configure(ConfigSection& section) {
+    passphrase_ = PassphraseSource::configure(section);
+    int n = section.getInt("passkey.scrypt_n", static_cast<int>(ScryptParameters{}.n()),
+                           kMinScryptN, 1 << Scrypt::kMaxLog2N);
+    if (!std::has_single_bit(static_cast<unsigned>(n))) {
+        throw ConfigError(section.fullKey("passkey.scrypt_n") + ": " + std::to_string(n) +
+                          " is not a power of two");
+    }
+    scrypt_.log2N = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(n)));
+    section.checkNoUnknownKeys();
+}
+
+void CryptoModule::initialize(ModuleContext& context) {
+    auto& logger = context.logger();
+    disableCoreDumps(logger);
+    if (!initializeSecureHeap()) {
+        logger.warning(
+            "OpenSSL's secure heap is not available: keys live in the ordinary "
+            "heap (still wiped when freed)");
+    }
+    auto store = context.services().require<catalog::ObjectStore>();
+    auto keyring = std::make_shared<Keyring>(KeyringStore::kKeyId);
+
+    // Every failure below leaves the module locked, not kiod stopped: the
+    // operator fixes the passphrase and restarts, and meanwhile the rest of
+    // kiod (the catalog, the API) serves.
+    std::string reason;
+    auto passkey = passphrase_.read();
+    if (!passkey) {
+        reason = passkey.status().message();
+    } else {
+        context.reportProgress("unlocking the keyring");
+        auto opened = KeyringStore(*store, scrypt_).open(passkey.value(), *keyring);
+        if (!opened) {
+            reason = opened.message();
+        }
+    }
+    if (reason.empty()) {
+        logger.information("keyring unlocked: root key version %u",
+                           static_cast<unsigned>(keyring->latestVersion()));
+    } else {
+        logger.error("keyring locked: %s", reason);
+    }
+    {
+        std::lock_guard lock(mutex_);
+        lockedReason_ = reason;
+    }
+    context.services().publish<KeyService>(keyring);
+}
+
+HealthCheck CryptoModule::health() const {
+    std::lock_guard lock(mutex_);
+    if (!lockedReason_.empty()) {
+        return HealthCheck::failing("the keyring is locked: " + lockedReason_);
+    }
+    return HealthCheck::passing();
+}
+
+}  // namespace kiod::crypto
+
+POCO_BEGIN_MANIFEST(kiod::Module)
+POCO_EXPORT_CLASS(kiod::crypto::CryptoModule)
+POCO_END_MANIFEST
