@@ -6,8 +6,13 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/resource.h>
 
 using namespace kiod::test;
 
@@ -63,6 +68,34 @@ BOOST_AUTO_TEST_CASE(unlocks_from_an_environment_variable_and_from_a_systemd_cre
     KiodProcess kiod(dir, cryptoConfig(dir, "credential = kiod-passphrase\n"));
     unsetenv("CREDENTIALS_DIRECTORY");
     BOOST_TEST(get(kiod.url("api"), "/readyz/crypto").body == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(kiod_with_crypto_dumps_no_core) {
+    // kiod inherits this process's core limit: make it one that allows
+    // dumps, so that only the module can have brought it to 0.
+    rlimit inherited{};
+    BOOST_REQUIRE(getrlimit(RLIMIT_CORE, &inherited) == 0);
+    if (inherited.rlim_max == 0) {
+        BOOST_WARN_MESSAGE(false, "core dumps are off for this test already; nothing to check");
+        return;
+    }
+    rlimit allowing{std::min<rlim_t>(inherited.rlim_max, 1 << 20), inherited.rlim_max};
+    BOOST_REQUIRE(setrlimit(RLIMIT_CORE, &allowing) == 0);
+    TempDir dir;
+    KiodProcess kiod(dir, cryptoConfig(dir, passphraseFile(dir, "correct horse")));
+    setrlimit(RLIMIT_CORE, &inherited);
+
+    std::ifstream limits("/proc/" + std::to_string(kiod.pid()) + "/limits");
+    std::string line;
+    std::string soft;
+    std::string hard;
+    while (std::getline(limits, line)) {
+        if (line.starts_with("Max core file size")) {
+            std::istringstream(line.substr(std::strlen("Max core file size"))) >> soft >> hard;
+        }
+    }
+    BOOST_TEST(soft == "0");
+    BOOST_TEST(hard == "0");
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_passphrase_starts_locked_and_says_so) {

@@ -62,6 +62,7 @@ public:
     // `http://127.0.0.1:PORT` of a listener, from the READY status.
     std::string url(const std::string& listener) const;
 
+    pid_t pid() const { return pid_; }
     void signal(int signal) const;
     // Waits for a notify message that contains `text` (e.g. STOPPING=1).
     bool waitForNotify(const std::string& text, std::chrono::milliseconds timeout);
