@@ -11,7 +11,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -64,6 +66,48 @@ public:
 private:
     std::string dir_;
     std::unique_ptr<catalog::SqliteObjectStore> store_;
+};
+
+// The catalog as a second kiod starting at the same moment sees it: just
+// before this start creates the keyring, `other` creates one of its own.
+class RacingStore final : public catalog::ObjectStore {
+public:
+    RacingStore(catalog::ObjectStore& store, std::function<void()> other)
+        : store_(store), other_(std::move(other)) {}
+
+    Result<catalog::StoredObject> create(const catalog::ObjectKey& key,
+                                         const std::string& json) override {
+        if (other_) {
+            std::exchange(other_, nullptr)();
+        }
+        return store_.create(key, json);
+    }
+    Result<catalog::StoredObject> get(const catalog::ObjectKey& key) override {
+        return store_.get(key);
+    }
+    Result<catalog::StoredObject> update(const catalog::ObjectKey& key, const std::string& json,
+                                         catalog::Revision expected) override {
+        return store_.update(key, json, expected);
+    }
+    Result<catalog::StoredObject> remove(const catalog::ObjectKey& key,
+                                         const catalog::Preconditions& preconditions) override {
+        return store_.remove(key, preconditions);
+    }
+    Result<std::vector<catalog::StoredObject>> apply(
+        const std::vector<catalog::Mutation>& mutations) override {
+        return store_.apply(mutations);
+    }
+    Result<catalog::ListPage> list(const catalog::ListOptions& options) override {
+        return store_.list(options);
+    }
+    Result<std::unique_ptr<catalog::Watch>> watch(const catalog::WatchOptions& options) override {
+        return store_.watch(options);
+    }
+    catalog::Revision currentRevision() const override { return store_.currentRevision(); }
+
+private:
+    catalog::ObjectStore& store_;
+    std::function<void()> other_;
 };
 
 }  // namespace
@@ -150,6 +194,40 @@ BOOST_AUTO_TEST_CASE(a_root_key_version_moved_to_another_number_does_not_load) {
     BOOST_TEST((status.code() == StatusCode::kInvalid), status.message());
     BOOST_TEST(status.message().find("root key version 2") != std::string::npos, status.message());
     BOOST_TEST(keyring->latestVersion() == 0u, "nothing half loaded");
+}
+
+BOOST_AUTO_TEST_CASE(of_two_first_starts_racing_the_second_unlocks_the_first_keyring) {
+    CatalogFile catalog;
+    auto& store = catalog.open();
+    Keyring winner(KeyringStore::kKeyId);
+    RacingStore racing(store, [&] {
+        BOOST_REQUIRE(
+            KeyringStore(store, kFastScrypt).open(passphrase("correct horse"), winner).isOk());
+    });
+    Keyring loser(KeyringStore::kKeyId);
+    auto status = KeyringStore(racing, kFastScrypt).open(passphrase("correct horse"), loser);
+    BOOST_REQUIRE_MESSAGE(status.isOk(), status.message());
+
+    auto ciphertext = winner.encrypt(bytesOf("one keyring"), kOwner);
+    BOOST_REQUIRE(ciphertext.isOk());
+    auto plaintext = loser.decrypt(ciphertext.value(), kOwner);
+    BOOST_REQUIRE(plaintext.isOk());
+    BOOST_TEST(plaintext.value() == bytesOf("one keyring"));
+}
+
+BOOST_AUTO_TEST_CASE(a_racing_first_start_with_another_passphrase_overwrites_nothing) {
+    CatalogFile catalog;
+    auto& store = catalog.open();
+    Keyring winner(KeyringStore::kKeyId);
+    RacingStore racing(store, [&] {
+        BOOST_REQUIRE(
+            KeyringStore(store, kFastScrypt).open(passphrase("correct horse"), winner).isOk());
+    });
+    Keyring loser(KeyringStore::kKeyId);
+    auto status = KeyringStore(racing, kFastScrypt).open(passphrase("battery staple"), loser);
+    BOOST_TEST(isWrongPasskey(status), status.message());
+    BOOST_TEST(loser.latestVersion() == 0u);
+    BOOST_TEST(catalog.unlock("correct horse").first.isOk());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
