@@ -158,7 +158,7 @@ Result<KeyringObject> parse(const std::string& text) {
 
 }  // namespace
 
-Status KeyringStore::create(const Passkey& passkey) {
+Result<SecretBytes> KeyringStore::create(const Passkey& passkey) {
     auto primaryKey = SecretBytes::random(AesGcm::kKeySize);
     auto rootKey = SecretBytes::random(AesGcm::kKeySize);
     if (primaryKey.empty() || rootKey.empty()) {
@@ -181,18 +181,26 @@ Status KeyringStore::create(const Passkey& passkey) {
     auto created = store_.create(keyringKey(), serialize(object));
     // AlreadyExists: another start created the keyring between our get and
     // this create; its keyring is the one, and open() unlocks it instead.
-    if (!created && created.status().code() != StatusCode::kAlreadyExists) {
+    if (!created && created.status().code() == StatusCode::kAlreadyExists) {
+        return SecretBytes();
+    }
+    if (!created) {
         return created.status();
     }
-    return Status::ok();
+    return primaryKey;
 }
 
 Status KeyringStore::open(const Passkey& passkey, Keyring& keyring) {
     auto stored = store_.get(keyringKey());
+    // The primary key this start created, so that the first start does not
+    // pay a second scrypt derivation to unlock what it has just sealed.
+    SecretBytes created;
     if (!stored && stored.status().code() == StatusCode::kNotFound) {
-        if (auto created = create(passkey); !created) {
-            return created;
+        auto primaryKey = create(passkey);
+        if (!primaryKey) {
+            return primaryKey.status();
         }
+        created = std::move(primaryKey).value();
         stored = store_.get(keyringKey());
     }
     if (!stored) {
@@ -206,7 +214,7 @@ Status KeyringStore::open(const Passkey& passkey, Keyring& keyring) {
     if (!passkeys) {
         return passkeys.status();
     }
-    auto primaryKey = passkeys->unlock(passkey);
+    auto primaryKey = created.empty() ? passkeys->unlock(passkey) : std::move(created);
     if (!primaryKey) {
         return primaryKey.status();
     }

@@ -48,7 +48,9 @@ public:
     Status open(const Passkey& passkey, Keyring& keyring);
 
 private:
-    Status create(const Passkey& passkey);
+    // Creates the keyring object; its primary key, or empty SecretBytes
+    // when another start created one first.
+    Result<SecretBytes> create(const Passkey& passkey);
 
     catalog::ObjectStore& store_;
     ScryptParameters scrypt_;
