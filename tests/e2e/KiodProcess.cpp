@@ -1,5 +1,7 @@
 #include "KiodProcess.h"
 
+#include "CStringArray.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <csignal>
@@ -43,11 +45,7 @@ pid_t spawnProgram(const std::string& binary, const std::vector<std::string>& ar
                    const std::vector<std::string>& extraEnv) {
     std::vector<std::string> argStrings = {binary};
     argStrings.insert(argStrings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : argStrings) {
-        argv.push_back(arg.data());
-    }
-    argv.push_back(nullptr);
+    CStringArray argv(std::move(argStrings));
 
     std::vector<std::string> envStrings = extraEnv;
     for (char** e = environ; *e; ++e) {
@@ -55,11 +53,7 @@ pid_t spawnProgram(const std::string& binary, const std::vector<std::string>& ar
             envStrings.emplace_back(*e);
         }
     }
-    std::vector<char*> envp;
-    for (auto& entry : envStrings) {
-        envp.push_back(entry.data());
-    }
-    envp.push_back(nullptr);
+    CStringArray envp(std::move(envStrings));
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -69,7 +63,7 @@ pid_t spawnProgram(const std::string& binary, const std::vector<std::string>& ar
     posix_spawn_file_actions_addopen(&actions, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                      0644);
     pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     BOOST_REQUIRE_MESSAGE(rc == 0, "cannot start " << KIOD_BINARY << ": " << std::strerror(rc));
     return pid;

@@ -1,5 +1,7 @@
 #include "Kubectl.h"
 
+#include "CStringArray.h"
+
 #include <boost/test/unit_test.hpp>
 
 #include <cerrno>
@@ -33,17 +35,8 @@ Spawned spawn(const std::string& binary, const std::vector<std::string>& args,
               const std::vector<std::string>& env, const std::string& stdinFile, bool captureErr) {
     std::vector<std::string> argStrings = {binary};
     argStrings.insert(argStrings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : argStrings) {
-        argv.push_back(arg.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<std::string> envStrings = env;
-    std::vector<char*> envp;
-    for (auto& entry : envStrings) {
-        envp.push_back(entry.data());
-    }
-    envp.push_back(nullptr);
+    CStringArray argv(std::move(argStrings));
+    CStringArray envp(env);
 
     int outPipe[2];
     int errPipe[2];
