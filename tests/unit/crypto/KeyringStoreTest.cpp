@@ -196,16 +196,27 @@ BOOST_AUTO_TEST_CASE(a_root_key_version_moved_to_another_number_does_not_load) {
     BOOST_TEST(keyring->latestVersion() == 0u, "nothing half loaded");
 }
 
-BOOST_AUTO_TEST_CASE(of_two_first_starts_racing_the_second_unlocks_the_first_keyring) {
+// Two first starts on one empty catalog: the winner, with "correct horse",
+// creates the keyring between the loser's look and the loser's create.
+struct FirstStartRace {
+    explicit FirstStartRace(const std::string& loserPassphrase) {
+        auto& store = catalog.open();
+        RacingStore racing(store, [&] {
+            BOOST_REQUIRE(
+                KeyringStore(store, kFastScrypt).open(passphrase("correct horse"), winner).isOk());
+        });
+        loserStatus = KeyringStore(racing, kFastScrypt).open(passphrase(loserPassphrase), loser);
+    }
+
     CatalogFile catalog;
-    auto& store = catalog.open();
-    Keyring winner(KeyringStore::kKeyId);
-    RacingStore racing(store, [&] {
-        BOOST_REQUIRE(
-            KeyringStore(store, kFastScrypt).open(passphrase("correct horse"), winner).isOk());
-    });
-    Keyring loser(KeyringStore::kKeyId);
-    auto status = KeyringStore(racing, kFastScrypt).open(passphrase("correct horse"), loser);
+    Keyring winner{KeyringStore::kKeyId};
+    Keyring loser{KeyringStore::kKeyId};
+    Status loserStatus;
+};
+
+BOOST_AUTO_TEST_CASE(of_two_first_starts_racing_the_second_unlocks_the_first_keyring) {
+    FirstStartRace race("correct horse");
+    auto& [catalog, winner, loser, status] = race;
     BOOST_REQUIRE_MESSAGE(status.isOk(), status.message());
 
     auto ciphertext = winner.encrypt(bytesOf("one keyring"), kOwner);
@@ -216,15 +227,8 @@ BOOST_AUTO_TEST_CASE(of_two_first_starts_racing_the_second_unlocks_the_first_key
 }
 
 BOOST_AUTO_TEST_CASE(a_racing_first_start_with_another_passphrase_overwrites_nothing) {
-    CatalogFile catalog;
-    auto& store = catalog.open();
-    Keyring winner(KeyringStore::kKeyId);
-    RacingStore racing(store, [&] {
-        BOOST_REQUIRE(
-            KeyringStore(store, kFastScrypt).open(passphrase("correct horse"), winner).isOk());
-    });
-    Keyring loser(KeyringStore::kKeyId);
-    auto status = KeyringStore(racing, kFastScrypt).open(passphrase("battery staple"), loser);
+    FirstStartRace race("battery staple");
+    auto& [catalog, winner, loser, status] = race;
     BOOST_TEST(isWrongPasskey(status), status.message());
     BOOST_TEST(loser.latestVersion() == 0u);
     BOOST_TEST(catalog.unlock("correct horse").first.isOk());
