@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Keyring.h"
+#include "KeyManager.h"
 #include "PassphraseSource.h"
 #include "Scrypt.h"
 
@@ -13,22 +13,26 @@
 namespace kiod::crypto {
 
 // The crypto module: unlocks the keyring kept in the catalog
-// (KeyringStore) with the passphrase from the configuration at start-up,
-// and publishes it as KeyService. Locked (no passphrase source, one that
-// cannot be read, a wrong passphrase) kiod still starts: the KeyService is
-// published all the same and answers Unavailable to every call, and
-// /readyz/crypto fails saying why.
+// (KeyManager) with the passphrase from the configuration at start-up, and
+// publishes KeyService (the keyring), KeyAdmin (its lifecycle) and
+// DataKeyStore (data keys kept in the catalog). Locked (no passphrase
+// source, one that cannot be read, a wrong passphrase) kiod still starts:
+// the services are published all the same and answer Unavailable to every
+// call, and /readyz/crypto fails saying why.
 class CryptoModule final : public Module {
 public:
     std::string name() const override { return "crypto"; }
     std::vector<std::string> dependencies() const override { return {"catalog"}; }
     void configure(ConfigSection& section) override;
     void initialize(ModuleContext& context) override;
+    void stop() override;
     HealthCheck health() const override;
 
 private:
     PassphraseSource passphrase_;
     ScryptParameters scrypt_;
+    RewrapSettings rewrap_;
+    std::shared_ptr<KeyManager> keys_;
 
     mutable std::mutex mutex_;
     std::string lockedReason_;  // empty once unlocked
