@@ -74,7 +74,9 @@ void CryptoModule::initialize(ModuleContext& context) {
     auto wrappedKeys = context.services().require<catalog::WrappedKeyStore>();
     // The manager keeps references to both stores, which the catalog module
     // keeps alive until after this module stops.
-    keys_ = std::make_shared<KeyManager>(*objects, *wrappedKeys, scrypt_, rewrap_, logger);
+    keys_ = std::make_shared<KeyManager>(
+        *objects, *wrappedKeys, scrypt_, rewrap_, logger,
+        [&context](const std::string& message) { context.reportProgress(message); });
 
     // Every failure below leaves the module locked, not kiod stopped: the
     // operator fixes the passphrase and restarts, and meanwhile the rest of

@@ -6,12 +6,13 @@
 namespace kiod::crypto {
 
 KeyManager::KeyManager(catalog::ObjectStore& objects, catalog::WrappedKeyStore& wrappedKeys,
-                       ScryptParameters scrypt, RewrapSettings rewrap, Poco::Logger& logger)
+                       ScryptParameters scrypt, RewrapSettings rewrap, Poco::Logger& logger,
+                       Rewrapper::ProgressSink progress)
     : keyringStore_(objects, scrypt),
       wrappedKeys_(wrappedKeys),
       logger_(logger),
       keyring_(std::make_shared<Keyring>(KeyringStore::kKeyId)),
-      rewrapper_(*keyring_, wrappedKeys, rewrap, logger) {}
+      rewrapper_(*keyring_, wrappedKeys, rewrap, logger, std::move(progress)) {}
 
 KeyManager::~KeyManager() {
     rewrapper_.stop();

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -32,8 +33,13 @@ struct RewrapSettings {
 // skipped (the cursor moves past it), never retried in a loop.
 class Rewrapper {
 public:
+    // Where a pass reports how far it got (ModuleContext::reportProgress:
+    // the log and systemd's STATUS): when it begins, after its first batch
+    // and every few seconds after, and when it ends.
+    using ProgressSink = std::function<void(const std::string&)>;
+
     Rewrapper(KeyService& keys, catalog::WrappedKeyStore& store, RewrapSettings settings,
-              Poco::Logger& logger);
+              Poco::Logger& logger, ProgressSink progress);
     ~Rewrapper();
 
     // Starts a pass towards the latest version now, or restarts the running
@@ -56,6 +62,7 @@ private:
     catalog::WrappedKeyStore& store_;
     const RewrapSettings settings_;
     Poco::Logger& logger_;
+    ProgressSink reportProgress_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
