@@ -32,7 +32,7 @@ Status KeyManager::unlock(const Passkey& passkey) {
         return primaryKey.status();
     }
     primaryKey_ = std::move(primaryKey).value();
-    rewrapper_.start();
+    rewrapper_.startAutomatically();
     return Status::ok();
 }
 
@@ -68,7 +68,7 @@ Result<KeyStatus> KeyManager::rotate() {
         return added;
     }
     logger_.notice("keyring rotated to root key version %u", static_cast<unsigned>(version));
-    rewrapper_.start();
+    rewrapper_.startAutomatically();
     return keyring_->status();
 }
 

@@ -19,6 +19,9 @@ struct RewrapSettings {
     // 0: as fast as the catalog takes them. A limit keeps a rewrap of tens
     // of millions of keys from crowding out the API's writes.
     std::uint64_t keysPerSecond = 0;
+    // Whether a pass starts by itself after a rotation and at start-up; off,
+    // operators start it (KeyAdmin::rewrapStoredKeys) when the I/O suits.
+    bool automatic = true;
 };
 
 // The background rewrap: moves every stored data key sealed under an older
@@ -45,6 +48,12 @@ public:
     // Starts a pass towards the latest version now, or restarts the running
     // one when the latest version moved past its target.
     void start();
+    // start() unless the settings leave passes to operators.
+    void startAutomatically() {
+        if (settings_.automatic) {
+            start();
+        }
+    }
     RewrapProgress progress() const;
     // Ends the thread; a pass in progress stops after its current batch.
     void stop();
