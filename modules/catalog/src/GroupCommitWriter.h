@@ -126,4 +126,14 @@ private:
 // Unavailable (the write may succeed later), anything else Internal.
 Status statusFor(const SqliteError& error);
 
+// Runs `read` (on a reader), an SQLite failure in it as statusFor's Status.
+template <class T>
+Result<T> guarded(const std::function<Result<T>()>& read) {
+    try {
+        return read();
+    } catch (const SqliteError& e) {
+        return statusFor(e);
+    }
+}
+
 }  // namespace kiod::catalog

@@ -171,15 +171,6 @@ bool matchesAll(const std::vector<LabelSelector::Requirement>& requirements,
                        [&](const auto& requirement) { return requirement.matches(labels); });
 }
 
-template <class T>
-Result<T> guarded(const std::function<Result<T>()>& read) {
-    try {
-        return read();
-    } catch (const SqliteError& e) {
-        return statusFor(e);
-    }
-}
-
 // The watch a client holds: first the change log after its revision, read
 // in chunks as it consumes them, then the live events its Watcher gathered
 // since it subscribed.
@@ -405,10 +396,12 @@ SqliteObjectStore::SqliteObjectStore(const StoreOptions& options,
             hub_.publish(committed, std::move(changes));
         },
         std::move(onBatch));
+    wrappedKeys_ = std::make_unique<SqliteWrappedKeyStore>(*writer_, *readers_);
 }
 
 SqliteObjectStore::~SqliteObjectStore() {
     stop();
+    wrappedKeys_.reset();  // it uses the writer and the readers
     // Readers close before the writer: only the last connection to close
     // checkpoints the WAL and removes -wal and -shm, and only a read-write
     // one can.

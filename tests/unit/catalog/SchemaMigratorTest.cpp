@@ -223,7 +223,7 @@ BOOST_AUTO_TEST_CASE(schema_3_keeps_the_objects_labels_and_changes_of_a_schema_2
 }
 
 // Schema 4 counts the wrapped keys already there per version, and indexes
-// them in (version, id) order.
+// them in (version, id) order: the store walks and counts them at once.
 BOOST_AUTO_TEST_CASE(schema_4_counts_the_wrapped_keys_of_a_schema_3_catalog) {
     CatalogDir dir;
     std::vector<Migration> three(catalogMigrations().begin(), catalogMigrations().begin() + 3);
@@ -244,6 +244,20 @@ BOOST_AUTO_TEST_CASE(schema_4_counts_the_wrapped_keys_of_a_schema_3_catalog) {
     BOOST_TEST(connection.queryText("SELECT group_concat(counted, ',') FROM (SELECT key_version "
                                     "|| ':' || count AS counted FROM wrapped_key_counts ORDER BY "
                                     "key_version)") == "1:2,2:1,5:1");
+    SqliteObjectStore store({.path = dir.file});
+    auto& keys = store.wrappedKeys();
+    auto counts = keys.countByVersion();
+    BOOST_REQUIRE(counts.isOk());
+    BOOST_TEST((counts.value() == std::map<std::uint32_t, std::uint64_t>{{1, 2}, {2, 1}, {5, 1}}));
+    auto older = keys.olderThan(5, {}, 10);
+    BOOST_REQUIRE(older.isOk());
+    std::vector<std::string> ids;
+    for (const auto& key : older.value()) {
+        ids.push_back(key.id);
+    }
+    BOOST_TEST((ids == std::vector<std::string>{"a", "c", "b"}));
+    BOOST_REQUIRE(keys.put({"e", "owner", 5, {0x05}}).isOk());
+    BOOST_TEST(keys.countByVersion().value().at(5) == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(migration_without_room_for_the_copy_is_refused_saying_how_much_is_needed) {
