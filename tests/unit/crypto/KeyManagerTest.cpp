@@ -1,22 +1,18 @@
 // The keyring's lifecycle against a real catalog file: rotation, the floor
 // and trim persisted across restarts, stored data keys moved by the
 // background rewrap, and what it does with a key it cannot open.
+#include "CatalogFile.h"
 #include "CryptoTestSupport.h"
 #include "KeyManager.h"
 #include "PasskeyTestSupport.h"
-#include "SchemaMigrator.h"
-#include "SqliteObjectStore.h"
 #include "StoredDataKeys.h"
 
 #include <Poco/Logger.h>
 #include <boost/test/unit_test.hpp>
 
 #include <condition_variable>
-#include <filesystem>
 #include <memory>
 #include <mutex>
-
-namespace fs = std::filesystem;
 
 namespace kiod::crypto::test {
 namespace {
@@ -58,57 +54,43 @@ private:
     std::vector<std::string> messages_;
 };
 
-// A catalog file and a KeyManager on it, opened and closed as kiod's
-// modules do across restarts.
+// A KeyManager on a catalog file, started and stopped as kiod's modules
+// are across restarts.
 class Installation {
 public:
-    Installation() {
-        char pattern[] = "/tmp/kiod-keymanager-XXXXXX";
-        dir_ = mkdtemp(pattern);
-        catalog::SchemaMigrator(catalog::catalogMigrations(), [](const std::string&) {
-        }).prepare(dir_ + "/model-store.db");
-    }
-    ~Installation() {
-        close();
-        fs::remove_all(dir_);
-    }
+    ~Installation() { close(); }
 
     // Starts (again), unlocking with "correct horse" unless told otherwise.
     KeyManager& start(const std::string& passphrase = "correct horse", RewrapSettings rewrap = {}) {
         close();
-        catalog::StoreOptions options;
-        options.path = dir_ + "/model-store.db";
-        options.synchronousFull = false;
-        store_ = std::make_unique<catalog::SqliteObjectStore>(options);
+        auto& store = catalog_.open();
         reports = std::make_unique<Reports>();
-        keys_ = std::make_unique<KeyManager>(*store_, store_->wrappedKeys(), kFastScrypt, rewrap,
+        keys_ = std::make_unique<KeyManager>(store, store.wrappedKeys(), kFastScrypt, rewrap,
                                              Poco::Logger::get("test"), reports->sink());
         unlocked = keys_->unlock(crypto::test::passphrase(passphrase));
-        dataKeys_ = std::make_unique<StoredDataKeys>(*keys_->keyring(), store_->wrappedKeys());
+        dataKeys_ = std::make_unique<StoredDataKeys>(*keys_->keyring(), store.wrappedKeys());
+        wrappedKeys_ = &store.wrappedKeys();
         return *keys_;
     }
 
     void close() {
         dataKeys_.reset();
         keys_.reset();
-        if (store_) {
-            store_->stop();
-            store_.reset();
-        }
+        catalog_.close();
     }
 
     KeyManager& keys() { return *keys_; }
     StoredDataKeys& dataKeys() { return *dataKeys_; }
-    catalog::WrappedKeyStore& wrappedKeys() { return store_->wrappedKeys(); }
+    catalog::WrappedKeyStore& wrappedKeys() { return *wrappedKeys_; }
 
     std::unique_ptr<Reports> reports;
     Status unlocked;
 
 private:
-    std::string dir_;
-    std::unique_ptr<catalog::SqliteObjectStore> store_;
+    CatalogFile catalog_;
     std::unique_ptr<KeyManager> keys_;
     std::unique_ptr<StoredDataKeys> dataKeys_;
+    catalog::WrappedKeyStore* wrappedKeys_ = nullptr;
 };
 
 }  // namespace
