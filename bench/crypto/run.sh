@@ -12,6 +12,8 @@
 #      on 32 bytes with the key set up once and no random nonce, the most a
 #      data key operation could reach;
 #   3. decrypt requests per second over HTTP: not measured yet (see below).
+# Then, once, the pieces of a data key operation each alone (crypto_bench
+# parts): where its time goes.
 # Every program runs pinned to CPU 0, one after the other. Each measurement
 # is repeated ROUNDS times, the programs taking turns, and the median is
 # reported, so that one disturbed run on a shared machine does not decide.
@@ -64,6 +66,8 @@ for round in $(seq "$rounds"); do
     record openssl_open_32 $(($(openssl_speed 32 -aead -decrypt) / 32))
     while read -r key value; do record "$key" "$value"; done < <(on_cpu0 "$bench" datakeys "$seconds")
 done
+declare -A part
+while read -r key value; do part[$key]=$value; done < <(on_cpu0 "$bench" parts "$seconds")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 3. decrypt requests per second over HTTP ------------------------------
@@ -119,5 +123,16 @@ echo "| measure | kiod | openssl speed -aead | ratio | goal | |"
 echo "|---|---|---|---|---|---|"
 data_key_row "Keyring::generateDataKey" generate_data_keys_per_second openssl_seal_32
 data_key_row "Keyring::unwrap" unwraps_per_second openssl_open_32
+echo
+echo "The pieces of a data key operation, each alone, µs"
+echo
+echo "| piece | µs |"
+echo "|---|---|"
+echo "| RAND_bytes, 12 bytes (one call per value, as before DrbgBatch) | ${part[rand_bytes_12_us]} |"
+echo "| a nonce from the thread's DrbgBatch | ${part[nonce_from_batch_us]} |"
+echo "| a data key from the process's DrbgBatch, in the secure heap | ${part[key_from_batch_us]} |"
+echo "| a cipher context made, keyed with the root key, freed (each operation) | ${part[context_new_keyed_freed_us]} |"
+echo "| a kept context re-keyed (twice per operation to keep no key schedule) | ${part[context_rekeyed_us]} |"
+echo "| seal of 32 bytes with 64 bytes of associated data, context keyed | ${part[seal_32_bytes_keyed_us]} |"
 echo
 echo "Decrypt requests over HTTP, 32 connections, against kiod's trivial route: $http_decrypt"
