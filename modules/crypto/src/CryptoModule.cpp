@@ -1,11 +1,14 @@
 #include "CryptoModule.h"
 
-#include "KeyringStore.h"
+#include "MeteredKeyService.h"
+#include "StoredDataKeys.h"
 
 #include <kiod/ConfigSection.h>
 #include <kiod/Errors.h>
 #include <kiod/ModuleContext.h>
 #include <kiod/catalog/ObjectStore.h>
+#include <kiod/catalog/WrappedKeyStore.h>
+#include <kiod/metrics/MetricsRegistry.h>
 
 #include <Poco/ClassLibrary.h>
 #include <Poco/Logger.h>
@@ -52,6 +55,10 @@ void CryptoModule::configure(ConfigSection& section) {
                           " is not a power of two");
     }
     scrypt_.log2N = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(n)));
+    rewrap_.batchSize = static_cast<std::size_t>(
+        section.getInt("rewrap.batch_size", static_cast<int>(rewrap_.batchSize), 1, 100000));
+    rewrap_.keysPerSecond =
+        static_cast<std::uint64_t>(section.getInt("rewrap.keys_per_second", 0, 0, 100000000));
     section.checkNoUnknownKeys();
 }
 
@@ -63,8 +70,13 @@ void CryptoModule::initialize(ModuleContext& context) {
             "OpenSSL's secure heap is not available: keys live in the ordinary "
             "heap (still wiped when freed)");
     }
-    auto store = context.services().require<catalog::ObjectStore>();
-    auto keyring = std::make_shared<Keyring>(KeyringStore::kKeyId);
+    auto objects = context.services().require<catalog::ObjectStore>();
+    auto wrappedKeys = context.services().require<catalog::WrappedKeyStore>();
+    // The manager keeps references to both stores, which the catalog module
+    // keeps alive until after this module stops.
+    keys_ = std::make_shared<KeyManager>(
+        *objects, *wrappedKeys, scrypt_, rewrap_, logger,
+        [&context](const std::string& message) { context.reportProgress(message); });
 
     // Every failure below leaves the module locked, not kiod stopped: the
     // operator fixes the passphrase and restarts, and meanwhile the rest of
@@ -75,14 +87,13 @@ void CryptoModule::initialize(ModuleContext& context) {
         reason = passkey.status().message();
     } else {
         context.reportProgress("unlocking the keyring");
-        auto opened = KeyringStore(*store, scrypt_).open(passkey.value(), *keyring);
-        if (!opened) {
+        if (Status opened = keys_->unlock(passkey.value()); !opened) {
             reason = opened.message();
         }
     }
     if (reason.empty()) {
         logger.information("keyring unlocked: root key version %u",
-                           static_cast<unsigned>(keyring->latestVersion()));
+                           static_cast<unsigned>(keys_->keyring()->latestVersion()));
     } else {
         logger.error("keyring locked: %s", reason);
     }
@@ -90,7 +101,32 @@ void CryptoModule::initialize(ModuleContext& context) {
         std::lock_guard lock(mutex_);
         lockedReason_ = reason;
     }
-    context.services().publish<KeyService>(keyring);
+    std::shared_ptr<KeyService> keyService = keys_->keyring();
+    if (auto registry = context.services().find<metrics::MetricsRegistry>()) {
+        auto keys = keys_;
+        metrics_ = std::make_shared<CryptoMetrics>(
+            registry->registry(), [keys] { return keys->report(); },
+            [keys]() -> Result<std::size_t> {
+                auto names = keys->passkeyNames();
+                return names ? Result<std::size_t>(names->size()) : names.status();
+            });
+        registry->addCollectable(metrics_);
+        keyService = std::make_shared<MeteredKeyService>(keyService, metrics_);
+    }
+    auto dataKeys = std::make_shared<StoredDataKeys>(*keyService, *wrappedKeys);
+    if (!serviceListener_.empty()) {
+        service_ = std::make_unique<CryptoHttpService>(keyService, dataKeys, keys_);
+        service_->mount(context.router(), serviceListener_);
+    }
+    context.services().publish<KeyService>(keyService);
+    context.services().publish<KeyAdmin>(keys_);
+    context.services().publish<DataKeyStore>(dataKeys);
+}
+
+void CryptoModule::stop() {
+    if (keys_) {
+        keys_->stop();
+    }
 }
 
 HealthCheck CryptoModule::health() const {

@@ -1,6 +1,8 @@
 #pragma once
 
-#include "Keyring.h"
+#include "CryptoHttpService.h"
+#include "CryptoMetrics.h"
+#include "KeyManager.h"
 #include "PassphraseSource.h"
 #include "Scrypt.h"
 
@@ -13,22 +15,32 @@
 namespace kiod::crypto {
 
 // The crypto module: unlocks the keyring kept in the catalog
-// (KeyringStore) with the passphrase from the configuration at start-up,
-// and publishes it as KeyService. Locked (no passphrase source, one that
-// cannot be read, a wrong passphrase) kiod still starts: the KeyService is
-// published all the same and answers Unavailable to every call, and
-// /readyz/crypto fails saying why.
+// (KeyManager) with the passphrase from the configuration at start-up, and
+// publishes KeyService (the keyring), KeyAdmin (its lifecycle) and
+// DataKeyStore (data keys kept in the catalog). Locked (no passphrase
+// source, one that cannot be read, a wrong passphrase) kiod still starts:
+// the services are published all the same and answer Unavailable to every
+// call, and /readyz/crypto fails saying why. With `listener` set, the
+// crypto service (CryptoHttpService) answers on that listener, which should
+// be the internal one.
 class CryptoModule final : public Module {
 public:
     std::string name() const override { return "crypto"; }
     std::vector<std::string> dependencies() const override { return {"catalog"}; }
+    std::vector<std::string> optionalDependencies() const override { return {"metrics"}; }
     void configure(ConfigSection& section) override;
     void initialize(ModuleContext& context) override;
+    void stop() override;
     HealthCheck health() const override;
 
 private:
     PassphraseSource passphrase_;
     ScryptParameters scrypt_;
+    RewrapSettings rewrap_;
+    std::string serviceListener_;  // empty: the HTTP service is off
+    std::shared_ptr<KeyManager> keys_;
+    std::unique_ptr<CryptoHttpService> service_;
+    std::shared_ptr<CryptoMetrics> metrics_;
 
     mutable std::mutex mutex_;
     std::string lockedReason_;  // empty once unlocked

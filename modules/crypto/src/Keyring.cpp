@@ -30,7 +30,75 @@ Status Keyring::addVersion(std::uint32_t version, SecretBytes key) {
         return Status::alreadyExists("keyring: version " + std::to_string(version) +
                                      " is already held");
     }
+    if (minDecryptionVersion_ == 0) {
+        minDecryptionVersion_ = version;
+    }
     return Status::ok();
+}
+
+Status Keyring::setMinDecryptionVersion(std::uint32_t version) {
+    std::unique_lock lock(mutex_);
+    if (Status checked = checkMinDecryptionVersionLocked(version); !checked) {
+        return checked;
+    }
+    minDecryptionVersion_ = version;
+    return Status::ok();
+}
+
+Status Keyring::checkMinDecryptionVersion(std::uint32_t version) const {
+    std::shared_lock lock(mutex_);
+    return checkMinDecryptionVersionLocked(version);
+}
+
+Status Keyring::checkMinDecryptionVersionLocked(std::uint32_t version) const {
+    if (versions_.empty()) {
+        return Status::unavailable("keyring: no root key version is loaded");
+    }
+    auto lowest = versions_.begin()->first;
+    auto latest = versions_.rbegin()->first;
+    if (version < lowest || version > latest) {
+        return Status::invalid("min_decryption_version " + std::to_string(version) +
+                               " is not between the lowest available version " +
+                               std::to_string(lowest) + " and the latest version " +
+                               std::to_string(latest));
+    }
+    return Status::ok();
+}
+
+Status Keyring::checkTrim(std::uint32_t version) const {
+    std::shared_lock lock(mutex_);
+    return checkTrimLocked(version);
+}
+
+Status Keyring::checkTrimLocked(std::uint32_t version) const {
+    if (versions_.empty()) {
+        return Status::unavailable("keyring: no root key version is loaded");
+    }
+    if (version == 0 || version > minDecryptionVersion_) {
+        return Status::invalid("min_available_version " + std::to_string(version) +
+                               " must be from 1 to the min_decryption_version " +
+                               std::to_string(minDecryptionVersion_) +
+                               ": raise the floor before trimming");
+    }
+    return Status::ok();
+}
+
+Status Keyring::trim(std::uint32_t version) {
+    std::unique_lock lock(mutex_);
+    if (Status checked = checkTrimLocked(version); !checked) {
+        return checked;
+    }
+    versions_.erase(versions_.begin(), versions_.lower_bound(version));
+    return Status::ok();
+}
+
+Result<KeyStatus> Keyring::status() const {
+    std::shared_lock lock(mutex_);
+    if (versions_.empty()) {
+        return Status::unavailable("keyring: no root key version is loaded");
+    }
+    return KeyStatus{keyId_, versions_.rbegin()->first, minDecryptionVersion_,
+                     versions_.begin()->first};
 }
 
 std::uint32_t Keyring::latestVersion() const {
@@ -51,7 +119,7 @@ Result<std::pair<AesGcm, KeyRef>> Keyring::latest() const {
     return std::pair{std::move(cipher).value(), KeyRef{keyId_, version}};
 }
 
-Result<AesGcm> Keyring::cipherFor(const EnvelopeHeader& header) const {
+Result<std::pair<AesGcm, bool>> Keyring::cipherFor(const EnvelopeHeader& header) const {
     std::shared_lock lock(mutex_);
     if (versions_.empty()) {
         return Status::unavailable("keyring: no root key version is loaded");
@@ -60,7 +128,11 @@ Result<AesGcm> Keyring::cipherFor(const EnvelopeHeader& header) const {
     if (header.key.keyId != keyId_ || it == versions_.end()) {
         return authenticationFailed();
     }
-    return AesGcm::create(it->second.view());
+    auto cipher = AesGcm::create(it->second.view());
+    if (!cipher) {
+        return cipher.status();
+    }
+    return std::pair{std::move(cipher).value(), header.key.keyVersion < minDecryptionVersion_};
 }
 
 template <class Buffer>
@@ -73,11 +145,21 @@ Result<Buffer> Keyring::open(ByteView sealed, EnvelopeKind kind, const Owner& ow
     if (!cipher) {
         return cipher.status();
     }
+    auto& [aes, belowFloor] = cipher.value();
     Buffer plaintext(Envelope::plaintextSize(sealed));
-    if (Status status =
-            Envelope::open(cipher.value(), kind, sealed, owner.encode(), writable(plaintext));
+    if (Status status = Envelope::open(aes, kind, sealed, owner.encode(), writable(plaintext));
         !status) {
         return status;
+    }
+    // Refused only once it authenticates, so that a forged header naming
+    // an old version still fails like any other forgery, and Forbidden
+    // tells the caller something true: this blob is genuine but its key
+    // version is no longer allowed.
+    if (belowFloor) {
+        std::shared_lock lock(mutex_);
+        return Status::forbidden("key version " + std::to_string(header->key.keyVersion) +
+                                 " is below the min_decryption_version " +
+                                 std::to_string(minDecryptionVersion_));
     }
     return plaintext;
 }

@@ -2,16 +2,9 @@
 
 #include "AesGcm.h"
 #include "Envelope.h"
+#include "KeyringObject.h"
 #include "PasskeySet.h"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
-#include <Poco/Exception.h>
-
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-#include <sstream>
 #include <vector>
 
 namespace kiod::crypto {
@@ -39,124 +32,17 @@ Bytes rootKeyOwner(std::uint32_t version) {
         .encode();
 }
 
-std::string toBase64(ByteView bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder.write(reinterpret_cast<const char*>(bytes.data()),
-                  static_cast<std::streamsize>(bytes.size()));
-    encoder.close();
-    return out.str();
-}
-
-Result<Bytes> fromBase64(const rapidjson::Value& value, const std::string& field) {
-    if (!value.IsString()) {
-        return Status::invalid("keyring object: " + field + " is not a string");
-    }
-    std::istringstream in(std::string(value.GetString(), value.GetStringLength()));
-    Poco::Base64Decoder decoder(in);
-    try {
-        return Bytes(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
-    } catch (const Poco::Exception&) {
-        return Status::invalid("keyring object: " + field + " is not base64");
-    }
-}
-
-struct SealedVersion {
-    std::uint32_t version = 0;
-    Bytes sealed;
-};
-
-struct KeyringObject {
-    Bytes passkeys;
-    std::vector<SealedVersion> versions;
-};
-
-std::string serialize(const KeyringObject& object) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> json(buffer);
-    json.StartObject();
-    json.Key("apiVersion");
-    json.String("crypto.kiod/v1");
-    json.Key("kind");
-    json.String("Keyring");
-    json.Key("metadata");
-    json.StartObject();
-    json.Key("name");
-    json.String(KeyringStore::kName);
-    json.EndObject();
-    json.Key("spec");
-    json.StartObject();
-    json.Key("keyId");
-    json.Uint(KeyringStore::kKeyId);
-    json.Key("passkeySet");
-    json.String(toBase64(object.passkeys).c_str());
-    json.Key("rootKeyVersions");
-    json.StartArray();
-    for (const auto& version : object.versions) {
-        json.StartObject();
-        json.Key("version");
-        json.Uint(version.version);
-        json.Key("sealed");
-        json.String(toBase64(version.sealed).c_str());
-        json.EndObject();
-    }
-    json.EndArray();
-    json.EndObject();
-    json.EndObject();
-    return buffer.GetString();
-}
-
-Result<KeyringObject> parse(const std::string& text) {
-    rapidjson::Document document;
-    document.Parse(text.data(), text.size());
-    if (document.HasParseError() || !document.IsObject() || !document.HasMember("spec") ||
-        !document["spec"].IsObject()) {
-        return Status::invalid("keyring object: no spec object");
-    }
-    const auto& spec = document["spec"];
-    if (!spec.HasMember("keyId") || !spec["keyId"].IsUint() ||
-        spec["keyId"].GetUint() != KeyringStore::kKeyId) {
-        return Status::invalid("keyring object: spec.keyId is not " +
-                               std::to_string(KeyringStore::kKeyId));
-    }
-    if (!spec.HasMember("passkeySet") || !spec.HasMember("rootKeyVersions") ||
-        !spec["rootKeyVersions"].IsArray()) {
-        return Status::invalid("keyring object: spec.passkeySet or spec.rootKeyVersions missing");
-    }
-    KeyringObject object;
-    auto passkeys = fromBase64(spec["passkeySet"], "spec.passkeySet");
-    if (!passkeys) {
-        return passkeys.status();
-    }
-    object.passkeys = std::move(passkeys).value();
-    for (const auto& item : spec["rootKeyVersions"].GetArray()) {
-        if (!item.IsObject() || !item.HasMember("version") || !item["version"].IsUint() ||
-            item["version"].GetUint() == 0 || !item.HasMember("sealed")) {
-            return Status::invalid(
-                "keyring object: a spec.rootKeyVersions item has no version "
-                "from 1 or no sealed key");
-        }
-        auto sealed = fromBase64(item["sealed"], "spec.rootKeyVersions[].sealed");
-        if (!sealed) {
-            return sealed.status();
-        }
-        auto version = item["version"].GetUint();
-        for (const auto& seen : object.versions) {
-            if (seen.version == version) {
-                return Status::invalid("keyring object: root key version " +
-                                       std::to_string(version) + " appears twice");
-            }
-        }
-        object.versions.push_back({version, std::move(sealed).value()});
-    }
-    if (object.versions.empty()) {
-        return Status::invalid("keyring object: spec.rootKeyVersions is empty");
-    }
-    return object;
-}
-
 }  // namespace
+
+Result<Bytes> KeyringStore::sealRootKey(ByteView primaryKey, std::uint32_t version,
+                                        ByteView rootKey) {
+    auto cipher = AesGcm::create(primaryKey);
+    if (!cipher) {
+        return cipher.status();
+    }
+    return Envelope::seal(cipher.value(), kPrimaryKeyRef, EnvelopeKind::kWrappedKey, rootKey,
+                          rootKeyOwner(version));
+}
 
 Result<SecretBytes> KeyringStore::create(const Passkey& passkey) {
     auto primaryKey = SecretBytes::random(AesGcm::kKeySize);
@@ -168,17 +54,12 @@ Result<SecretBytes> KeyringStore::create(const Passkey& passkey) {
     if (auto added = passkeys.add(kFirstPasskeyName, passkey, primaryKey.view(), scrypt_); !added) {
         return added;
     }
-    auto cipher = AesGcm::create(primaryKey.view());
-    if (!cipher) {
-        return cipher.status();
-    }
-    auto sealed = Envelope::seal(cipher.value(), kPrimaryKeyRef, EnvelopeKind::kWrappedKey,
-                                 rootKey.view(), rootKeyOwner(1));
+    auto sealed = sealRootKey(primaryKey.view(), 1, rootKey.view());
     if (!sealed) {
         return sealed.status();
     }
-    KeyringObject object{passkeys.serialize(), {{1, std::move(sealed).value()}}};
-    auto created = store_.create(keyringKey(), serialize(object));
+    KeyringObject object{passkeys.serialize(), {{1, std::move(sealed).value()}}, 1};
+    auto created = store_.create(keyringKey(), object.serialize());
     // AlreadyExists: another start created the keyring between our get and
     // this create; its keyring is the one, and open() unlocks it instead.
     if (!created && created.status().code() == StatusCode::kAlreadyExists) {
@@ -190,7 +71,7 @@ Result<SecretBytes> KeyringStore::create(const Passkey& passkey) {
     return primaryKey;
 }
 
-Status KeyringStore::open(const Passkey& passkey, Keyring& keyring) {
+Result<SecretBytes> KeyringStore::open(const Passkey& passkey, Keyring& keyring) {
     auto stored = store_.get(keyringKey());
     // The primary key this start created, so that the first start does not
     // pay a second scrypt derivation to unlock what it has just sealed.
@@ -206,7 +87,7 @@ Status KeyringStore::open(const Passkey& passkey, Keyring& keyring) {
     if (!stored) {
         return stored.status();
     }
-    auto object = parse(stored->json);
+    auto object = KeyringObject::parse(stored->json);
     if (!object) {
         return object.status();
     }
@@ -242,7 +123,41 @@ Status KeyringStore::open(const Passkey& passkey, Keyring& keyring) {
             return added;
         }
     }
-    return Status::ok();
+    if (auto floor = keyring.setMinDecryptionVersion(object->minDecryptionVersion); !floor) {
+        return floor;
+    }
+    return primaryKey;
+}
+
+Result<KeyringObject> KeyringStore::load() {
+    auto stored = store_.get(keyringKey());
+    if (!stored) {
+        return stored.status();
+    }
+    return KeyringObject::parse(stored->json);
+}
+
+Result<std::vector<catalog::StoredObject>> KeyringStore::update(
+    const Change& change, std::vector<catalog::Mutation> alongside) {
+    auto stored = store_.get(keyringKey());
+    if (!stored) {
+        return stored.status();
+    }
+    auto object = KeyringObject::parse(stored->json);
+    if (!object) {
+        return object.status();
+    }
+    if (Status changed = change(object.value()); !changed) {
+        return changed;
+    }
+    alongside.insert(alongside.begin(), catalog::Mutation::update(keyringKey(), object->serialize(),
+                                                                  stored->revision));
+    auto applied = store_.apply(alongside);
+    if (!applied) {
+        return applied.status();
+    }
+    applied->erase(applied->begin());
+    return applied;
 }
 
 }  // namespace kiod::crypto

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Keyring.h"
+#include "KeyringObject.h"
 #include "Passkey.h"
 #include "Scrypt.h"
 
@@ -8,6 +9,8 @@
 #include <kiod/catalog/ObjectStore.h>
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace kiod::crypto {
 
@@ -35,7 +38,9 @@ public:
         : store_(store), scrypt_(scrypt) {}
 
     // Loads the keyring object and unlocks it with `passkey` into `keyring`
-    // (which must hold no version yet). Without an object (the first start)
+    // (which must hold no version yet): every root key version and the
+    // floor. Returns the primary key, which rotation and adding passkeys
+    // need. Without an object (the first start)
     // it creates one first: a random primary key sealed under `passkey` as
     // passkey `default`, and a random root key version 1 sealed under it.
     //
@@ -45,7 +50,26 @@ public:
     // Nothing is written except on the first start: a wrong passkey leaves
     // the catalog as it was. Two first starts racing on one catalog cannot
     // both create (the loser meets AlreadyExists and unlocks the winner's).
-    Status open(const Passkey& passkey, Keyring& keyring);
+    Result<SecretBytes> open(const Passkey& passkey, Keyring& keyring);
+
+    // The keyring object as stored now.
+    Result<KeyringObject> load();
+
+    // Changes the keyring object: reads it, lets `change` modify it, and
+    // writes it back in one transaction with `alongside` (the passkey
+    // objects of the API that go with a passkey change), conditional on the
+    // revision read. Returns the objects `alongside` wrote, in order.
+    // Nothing is written when `change` fails (its Status is returned) or
+    // when the object changed meanwhile (Conflict: another kiod on the same
+    // catalog; read again and retry). Callers in one process serialize
+    // their updates.
+    using Change = std::function<Status(KeyringObject&)>;
+    Result<std::vector<catalog::StoredObject>> update(
+        const Change& change, std::vector<catalog::Mutation> alongside = {});
+
+    // A root key version sealed under the primary key, as the object keeps
+    // it.
+    static Result<Bytes> sealRootKey(ByteView primaryKey, std::uint32_t version, ByteView rootKey);
 
 private:
     // Creates the keyring object; its primary key, or empty SecretBytes

@@ -59,8 +59,8 @@ public:
     // A fresh keyring unlocked from this catalog with `passphrase`.
     std::pair<Status, std::shared_ptr<Keyring>> unlock(const std::string& text) {
         auto keyring = std::make_shared<Keyring>(KeyringStore::kKeyId);
-        auto status = KeyringStore(open(), kFastScrypt).open(passphrase(text), *keyring);
-        return {status, keyring};
+        auto opened = KeyringStore(open(), kFastScrypt).open(passphrase(text), *keyring);
+        return {opened.status(), keyring};
     }
 
 private:
@@ -188,6 +188,11 @@ BOOST_AUTO_TEST_CASE(a_root_key_version_moved_to_another_number_does_not_load) {
     auto at = json.find("\"version\":1");
     BOOST_REQUIRE(at != std::string::npos);
     json.replace(at, 11, "\"version\":2");
+    // The floor follows, or the object would not parse before any key is
+    // tried.
+    at = json.find("\"minDecryptionVersion\":1");
+    BOOST_REQUIRE(at != std::string::npos);
+    json.replace(at, 24, "\"minDecryptionVersion\":2");
     BOOST_REQUIRE(store.update(kKeyringKey, json, stored->revision).isOk());
 
     auto [status, keyring] = catalog.unlock("correct horse");
@@ -205,7 +210,8 @@ struct FirstStartRace {
             BOOST_REQUIRE(
                 KeyringStore(store, kFastScrypt).open(passphrase("correct horse"), winner).isOk());
         });
-        loserStatus = KeyringStore(racing, kFastScrypt).open(passphrase(loserPassphrase), loser);
+        loserStatus =
+            KeyringStore(racing, kFastScrypt).open(passphrase(loserPassphrase), loser).status();
     }
 
     CatalogFile catalog;

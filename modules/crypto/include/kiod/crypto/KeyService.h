@@ -31,6 +31,15 @@ struct KeyRef {
     std::uint32_t keyVersion = 0;  // which version of it; versions start at 1
 };
 
+// Where a keyring stands. Versions from minAvailableVersion to
+// latestVersion are held; those below minDecryptionVersion are refused.
+struct KeyStatus {
+    std::uint32_t keyId = 0;
+    std::uint32_t latestVersion = 0;         // the one that seals
+    std::uint32_t minDecryptionVersion = 0;  // the floor: lower versions answer Forbidden
+    std::uint32_t minAvailableVersion = 0;   // lower versions were trimmed, for good
+};
+
 // A freshly generated data key: use `plaintext` to encrypt, store `wrapped`
 // beside the data, and drop `plaintext` (it is wiped) as soon as possible.
 struct DataKey {
@@ -48,9 +57,11 @@ struct DataKey {
 //
 // Failures: authenticationFailed() (see above) for anything that does not
 // authenticate, including a header that does not parse and a key id this
-// keyring does not hold; Invalid for inputs that are wrong whatever the key
-// (an oversized plaintext); Unavailable while no key version is loaded
-// (the keyring is locked); Internal when OpenSSL fails.
+// keyring does not hold (a trimmed one among them); Forbidden (403) for a
+// genuine blob sealed under a version below the decryption floor, naming
+// both; Invalid for inputs that are
+// wrong whatever the key (an oversized plaintext); Unavailable while no key
+// version is loaded (the keyring is locked); Internal when OpenSSL fails.
 class KeyService {
 public:
     static constexpr const char* kServiceName = "crypto.KeyService";
@@ -85,6 +96,9 @@ public:
     // same owner and kind, without the plaintext leaving this service. A
     // blob already under the latest version gets a fresh nonce all the same.
     virtual Result<Bytes> rewrap(ByteView sealed, const Owner& owner) = 0;
+
+    // The versions held and the floor. Unavailable while locked.
+    virtual Result<KeyStatus> status() const = 0;
 };
 
 }  // namespace kiod::crypto
