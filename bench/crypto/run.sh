@@ -11,7 +11,8 @@
 #      `openssl speed -aead -evp aes-256-gcm -bytes 32`: one AEAD operation
 #      on 32 bytes with the key set up once and no random nonce, the most a
 #      data key operation could reach;
-#   3. decrypt requests per second over HTTP: not measured yet (see below).
+#   3. decrypt requests per second over HTTP with 32 connections: not
+#      measured yet (see below).
 # Then, once, the pieces of a data key operation each alone (crypto_bench
 # parts): where its time goes.
 # Every program runs pinned to CPU 0, one after the other. Each measurement
@@ -82,12 +83,13 @@ record_bench parts "$seconds"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- 3. decrypt requests per second over HTTP ------------------------------
-# Not measured yet: kiod has no HTTP decrypt service. When it has one, this
-# is where kiod starts on CPU 0 with the crypto module, `wrk -t1 -c32` on
-# CPU 1 sends it requests to decrypt a sealed message, and the same wrk
-# against kiod's trivial route (/livez, as bench/http measures it) is the
-# peer (goal, issue 5: 0.5 of it). Nothing stands in for it until then.
-http_decrypt="not measured yet: kiod has no HTTP decrypt service"
+# Not measured yet. When it is, this is where kiod starts on CPU 0 with the
+# crypto module and its service on the internal listener
+# (POST /crypto/v1/decrypt, docs/CRYPTO_SERVICE.md), `wrk -t1 -c32` on CPU 1
+# asks it to decrypt a sealed message, and the same wrk against kiod's
+# trivial route (/livez, as bench/http measures it) is the peer (goal,
+# issue 5: 0.5 of it). Nothing stands in for it until then.
+http_decrypt="not measured yet (this script does not drive POST /crypto/v1/decrypt yet)"
 
 # --- report ----------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
