@@ -3,7 +3,7 @@
 JOBS   ?= 2
 CONFIG ?= etc/kiod.ini
 
-.PHONY: all deps build run test test-sanitize bench bench-api format clean
+.PHONY: all deps build run test test-sanitize test-tsan bench bench-api format clean
 
 all: build
 
@@ -26,6 +26,13 @@ test-sanitize: deps
 	cmake --build --preset sanitize -j$(JOBS)
 	ctest --preset sanitize
 
+# The crypto module's unit tests (the keyring's concurrency test among
+# them) under ThreadSanitizer.
+test-tsan: deps
+	cmake --preset tsan
+	cmake --build --preset tsan -j$(JOBS)
+	ctest --preset tsan
+
 bench: build
 	@scripts/install-deps.sh bench
 	bench/http/run.sh
@@ -42,4 +49,4 @@ format:
 	git ls-files '*.h' '*.cpp' | xargs clang-format -i
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-tsan

@@ -1,5 +1,6 @@
 #include "CryptoModule.h"
 
+#include "MeteredKeyService.h"
 #include "StoredDataKeys.h"
 
 #include <kiod/ConfigSection.h>
@@ -7,6 +8,7 @@
 #include <kiod/ModuleContext.h>
 #include <kiod/catalog/ObjectStore.h>
 #include <kiod/catalog/WrappedKeyStore.h>
+#include <kiod/metrics/MetricsRegistry.h>
 
 #include <Poco/ClassLibrary.h>
 #include <Poco/Logger.h>
@@ -72,7 +74,9 @@ void CryptoModule::initialize(ModuleContext& context) {
     auto wrappedKeys = context.services().require<catalog::WrappedKeyStore>();
     // The manager keeps references to both stores, which the catalog module
     // keeps alive until after this module stops.
-    keys_ = std::make_shared<KeyManager>(*objects, *wrappedKeys, scrypt_, rewrap_, logger);
+    keys_ = std::make_shared<KeyManager>(
+        *objects, *wrappedKeys, scrypt_, rewrap_, logger,
+        [&context](const std::string& message) { context.reportProgress(message); });
 
     // Every failure below leaves the module locked, not kiod stopped: the
     // operator fixes the passphrase and restarts, and meanwhile the rest of
@@ -97,10 +101,26 @@ void CryptoModule::initialize(ModuleContext& context) {
         std::lock_guard lock(mutex_);
         lockedReason_ = reason;
     }
-    context.services().publish<KeyService>(keys_->keyring());
+    std::shared_ptr<KeyService> keyService = keys_->keyring();
+    if (auto registry = context.services().find<metrics::MetricsRegistry>()) {
+        auto keys = keys_;
+        metrics_ = std::make_shared<CryptoMetrics>(
+            registry->registry(), [keys] { return keys->report(); },
+            [keys]() -> Result<std::size_t> {
+                auto names = keys->passkeyNames();
+                return names ? Result<std::size_t>(names->size()) : names.status();
+            });
+        registry->addCollectable(metrics_);
+        keyService = std::make_shared<MeteredKeyService>(keyService, metrics_);
+    }
+    auto dataKeys = std::make_shared<StoredDataKeys>(*keyService, *wrappedKeys);
+    if (!serviceListener_.empty()) {
+        service_ = std::make_unique<CryptoHttpService>(keyService, dataKeys, keys_);
+        service_->mount(context.router(), serviceListener_);
+    }
+    context.services().publish<KeyService>(keyService);
     context.services().publish<KeyAdmin>(keys_);
-    context.services().publish<DataKeyStore>(
-        std::make_shared<StoredDataKeys>(*keys_->keyring(), *wrappedKeys));
+    context.services().publish<DataKeyStore>(dataKeys);
 }
 
 void CryptoModule::stop() {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CryptoHttpService.h"
+#include "CryptoMetrics.h"
 #include "KeyManager.h"
 #include "PassphraseSource.h"
 #include "Scrypt.h"
@@ -18,11 +20,14 @@ namespace kiod::crypto {
 // DataKeyStore (data keys kept in the catalog). Locked (no passphrase
 // source, one that cannot be read, a wrong passphrase) kiod still starts:
 // the services are published all the same and answer Unavailable to every
-// call, and /readyz/crypto fails saying why.
+// call, and /readyz/crypto fails saying why. With `listener` set, the
+// crypto service (CryptoHttpService) answers on that listener, which should
+// be the internal one.
 class CryptoModule final : public Module {
 public:
     std::string name() const override { return "crypto"; }
     std::vector<std::string> dependencies() const override { return {"catalog"}; }
+    std::vector<std::string> optionalDependencies() const override { return {"metrics"}; }
     void configure(ConfigSection& section) override;
     void initialize(ModuleContext& context) override;
     void stop() override;
@@ -32,7 +37,10 @@ private:
     PassphraseSource passphrase_;
     ScryptParameters scrypt_;
     RewrapSettings rewrap_;
+    std::string serviceListener_;  // empty: the HTTP service is off
     std::shared_ptr<KeyManager> keys_;
+    std::unique_ptr<CryptoHttpService> service_;
+    std::shared_ptr<CryptoMetrics> metrics_;
 
     mutable std::mutex mutex_;
     std::string lockedReason_;  // empty once unlocked

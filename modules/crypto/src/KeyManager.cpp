@@ -6,12 +6,13 @@
 namespace kiod::crypto {
 
 KeyManager::KeyManager(catalog::ObjectStore& objects, catalog::WrappedKeyStore& wrappedKeys,
-                       ScryptParameters scrypt, RewrapSettings rewrap, Poco::Logger& logger)
+                       ScryptParameters scrypt, RewrapSettings rewrap, Poco::Logger& logger,
+                       Rewrapper::ProgressSink progress)
     : keyringStore_(objects, scrypt),
       wrappedKeys_(wrappedKeys),
       logger_(logger),
       keyring_(std::make_shared<Keyring>(KeyringStore::kKeyId)),
-      rewrapper_(*keyring_, wrappedKeys, rewrap, logger) {}
+      rewrapper_(*keyring_, wrappedKeys, rewrap, logger, std::move(progress)) {}
 
 KeyManager::~KeyManager() {
     rewrapper_.stop();
@@ -31,7 +32,7 @@ Status KeyManager::unlock(const Passkey& passkey) {
         return primaryKey.status();
     }
     primaryKey_ = std::move(primaryKey).value();
-    rewrapper_.start();
+    rewrapper_.startAutomatically();
     return Status::ok();
 }
 
@@ -67,7 +68,7 @@ Result<KeyStatus> KeyManager::rotate() {
         return added;
     }
     logger_.notice("keyring rotated to root key version %u", static_cast<unsigned>(version));
-    rewrapper_.start();
+    rewrapper_.startAutomatically();
     return keyring_->status();
 }
 

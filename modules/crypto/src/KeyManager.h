@@ -32,7 +32,8 @@ namespace kiod::crypto {
 class KeyManager final : public KeyAdmin {
 public:
     KeyManager(catalog::ObjectStore& objects, catalog::WrappedKeyStore& wrappedKeys,
-               ScryptParameters scrypt, RewrapSettings rewrap, Poco::Logger& logger);
+               ScryptParameters scrypt, RewrapSettings rewrap, Poco::Logger& logger,
+               Rewrapper::ProgressSink progress);
     ~KeyManager() override;
 
     // Unlocks the keyring with `passkey`, creating it on the first start

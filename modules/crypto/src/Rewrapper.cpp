@@ -16,8 +16,12 @@ constexpr std::chrono::seconds kProgressInterval{5};
 }  // namespace
 
 Rewrapper::Rewrapper(KeyService& keys, catalog::WrappedKeyStore& store, RewrapSettings settings,
-                     Poco::Logger& logger)
-    : keys_(keys), store_(store), settings_(settings), logger_(logger) {
+                     Poco::Logger& logger, ProgressSink progress)
+    : keys_(keys),
+      store_(store),
+      settings_(settings),
+      logger_(logger),
+      reportProgress_(std::move(progress)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -62,11 +66,13 @@ void Rewrapper::run() {
         progress_.running = false;
         if (!status) {
             logger_.warning("rewrap not started: %s", status.status().message());
-        } else if (finished) {
-            logger_.information("rewrap to key version %u done: %Lu rewrapped, %Lu failed",
-                                static_cast<unsigned>(progress_.targetVersion),
-                                static_cast<Poco::UInt64>(progress_.rewrapped),
-                                static_cast<Poco::UInt64>(progress_.failed));
+        } else if (finished && progress_.total > 0) {
+            auto done = "rewrap to key version " + std::to_string(progress_.targetVersion) +
+                        " done: " + std::to_string(progress_.rewrapped) + " rewrapped, " +
+                        std::to_string(progress_.failed) + " failed";
+            lock.unlock();
+            reportProgress_(done);
+            lock.lock();
         }
     }
 }
@@ -91,10 +97,10 @@ bool Rewrapper::pass(std::uint32_t target) {
     if (total == 0) {
         return true;
     }
-    logger_.information("rewrap to key version %u: %Lu stored keys to move",
-                        static_cast<unsigned>(target), static_cast<Poco::UInt64>(total));
+    reportProgress_("rewrap to key version " + std::to_string(target) + ": " +
+                    std::to_string(total) + " stored keys to move");
     auto started = std::chrono::steady_clock::now();
-    auto nextReport = started + kProgressInterval;
+    auto nextReport = started;
     std::uint64_t visited = 0;
     catalog::WrappedKeyCursor cursor;
     while (true) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -18,6 +19,9 @@ struct RewrapSettings {
     // 0: as fast as the catalog takes them. A limit keeps a rewrap of tens
     // of millions of keys from crowding out the API's writes.
     std::uint64_t keysPerSecond = 0;
+    // Whether a pass starts by itself after a rotation and at start-up; off,
+    // operators start it (KeyAdmin::rewrapStoredKeys) when the I/O suits.
+    bool automatic = true;
 };
 
 // The background rewrap: moves every stored data key sealed under an older
@@ -32,13 +36,24 @@ struct RewrapSettings {
 // skipped (the cursor moves past it), never retried in a loop.
 class Rewrapper {
 public:
+    // Where a pass reports how far it got (ModuleContext::reportProgress:
+    // the log and systemd's STATUS): when it begins, after its first batch
+    // and every few seconds after, and when it ends.
+    using ProgressSink = std::function<void(const std::string&)>;
+
     Rewrapper(KeyService& keys, catalog::WrappedKeyStore& store, RewrapSettings settings,
-              Poco::Logger& logger);
+              Poco::Logger& logger, ProgressSink progress);
     ~Rewrapper();
 
     // Starts a pass towards the latest version now, or restarts the running
     // one when the latest version moved past its target.
     void start();
+    // start() unless the settings leave passes to operators.
+    void startAutomatically() {
+        if (settings_.automatic) {
+            start();
+        }
+    }
     RewrapProgress progress() const;
     // Ends the thread; a pass in progress stops after its current batch.
     void stop();
@@ -56,6 +71,7 @@ private:
     catalog::WrappedKeyStore& store_;
     const RewrapSettings settings_;
     Poco::Logger& logger_;
+    ProgressSink reportProgress_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;

@@ -55,7 +55,8 @@ public:
 
     // Starts a rewrap pass now, for instance after lowering the floor so
     // that keys a pass could not open can be moved. A pass also starts by
-    // itself after each rotation and at start-up while keys are left behind.
+    // itself after each rotation and at start-up while keys are left behind,
+    // unless `[crypto] rewrap.automatic` leaves passes to operators.
     virtual Status rewrapStoredKeys() = 0;
 
     virtual Result<KeyReport> report() = 0;
