@@ -63,9 +63,16 @@ BOOST_AUTO_TEST_CASE(inspect_and_verify_a_sound_catalog) {
     TempDir dir;
     auto path = dir.file("model-store.db");
     makeCatalog(path, 3);
+    {
+        kiod::catalog::SqliteObjectStore store({.path = path});
+        for (const auto& [id, version] : {std::pair{"k1", 1u}, {"k2", 2u}, {"k3", 2u}}) {
+            BOOST_REQUIRE(store.wrappedKeys().put({id, "owner", version, {0x01}}).isOk());
+        }
+    }
     auto inspected = kiodctl({"inspect", path});
     BOOST_TEST(inspected.exitCode == 0, inspected.err);
     BOOST_TEST(contains(inspected.out, "objects " + kActions + " 3\n"), inspected.out);
+    BOOST_TEST(contains(inspected.out, "wrapped_keys 1 1\nwrapped_keys 2 2\n"), inspected.out);
     BOOST_TEST(contains(inspected.out, "revision 3\n"), inspected.out);
     BOOST_TEST(contains(inspected.out,
                         "schema_version " +

@@ -119,6 +119,12 @@ void CatalogModule::initialize(ModuleContext& context) {
             });
     }
     context.services().publish<ObjectStore>(store_);
+    // The wrapped keys live on the object store's writer and readers: the
+    // published pointer shares the object store's ownership, so that what a
+    // consumer holds stays valid (once the catalog stops, its writes answer
+    // Unavailable).
+    context.services().publish<WrappedKeyStore>(
+        std::shared_ptr<WrappedKeyStore>(store_, &store_->wrappedKeys()));
 }
 
 void CatalogModule::start() {

@@ -159,6 +159,26 @@ CREATE INDEX objects_by_state_name ON objects(resource_id, state, namespace, nam
 CREATE INDEX objects_by_expiry ON objects(expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX labels_by_id ON labels(resource_id, key, value, object_id);
 )sql"},
+        {4, "wrapped keys in (version, id) order, and counted per version",
+         R"sql(
+-- A rewrap walks the keys under old versions in (key_version, id) order,
+-- a batch at a time from a cursor: with id in the index that is one index
+-- range, where an index on the version alone sorts all of a version's keys
+-- for every batch.
+DROP INDEX wrapped_keys_by_version;
+CREATE INDEX wrapped_keys_by_version ON wrapped_keys(key_version, id);
+
+-- Keys per root key version, kept up to date by every write so that
+-- whether a version still seals any key (may it be trimmed?) never needs
+-- a scan. A version whose keys are all gone keeps a row with count 0.
+CREATE TABLE wrapped_key_counts(
+    key_version INTEGER PRIMARY KEY,
+    count INTEGER NOT NULL
+) STRICT;
+-- The one scan, once (of the index): the keys already in the catalog.
+INSERT INTO wrapped_key_counts
+SELECT key_version, count(*) FROM wrapped_keys GROUP BY key_version;
+)sql"},
     };
     return kMigrations;
 }

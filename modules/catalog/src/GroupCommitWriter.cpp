@@ -43,7 +43,7 @@ GroupCommitWriter::~GroupCommitWriter() {
     stop();
 }
 
-Result<StoredObject> GroupCommitWriter::submit(Write write) {
+Status GroupCommitWriter::submit(Write write) {
     auto pending = std::make_unique<Pending>();
     pending->write = std::move(write);
     auto done = pending->done.get_future();
@@ -100,7 +100,7 @@ void GroupCommitWriter::run() {
 
 void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
     Revision next = committed_ + 1;
-    std::vector<Result<StoredObject>> results;
+    std::vector<Status> results;
     std::vector<Change> changes;
     results.reserve(batch.size());
     auto started = std::chrono::steady_clock::now();
@@ -110,7 +110,7 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
             db_->statement("SAVEPOINT write").step();
             Revision mark = next;
             WriteContext context(*db_, next);
-            Result<StoredObject> result = Status::internal("write did not run");
+            Status result = Status::internal("write did not run");
             try {
                 result = pending->write(context);
             } catch (const SqliteError& e) {

@@ -14,7 +14,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace kiod::catalog {
@@ -54,7 +56,9 @@ private:
 // out revisions with no gaps and never meets SQLITE_BUSY from itself.
 class GroupCommitWriter {
 public:
-    using Write = std::function<Result<StoredObject>(WriteContext&)>;
+    // One write, on the writer's thread inside its savepoint: a failure it
+    // returns undoes everything it did.
+    using Write = std::function<Status(WriteContext&)>;
     // Called on the writer thread after each commit, with the revision now
     // committed and the changes in revision order.
     using OnCommit = std::function<void(Revision committed, std::vector<Change>&&)>;
@@ -65,8 +69,27 @@ public:
                       std::size_t queueCapacity, OnCommit onCommit, OnBatch onBatch);
     ~GroupCommitWriter();
 
-    // Queues `write` and waits until its batch has committed (or failed).
-    Result<StoredObject> submit(Write write);
+    // Queues `write` and waits until its batch has committed (or failed):
+    // then the write's own Status, or why the batch failed.
+    Status submit(Write write);
+
+    // The same for a write that returns a Result<T>: its value once the
+    // batch has committed. Each store's writes answer in their own types.
+    template <class ResultWrite>
+    requires requires(ResultWrite& write, WriteContext& context) { write(context).status(); }
+    auto submit(ResultWrite write) -> std::invoke_result_t<ResultWrite&, WriteContext&> {
+        // The caller waits in submit() until the writer has run the write,
+        // so the result can live on the caller's stack.
+        std::optional<std::invoke_result_t<ResultWrite&, WriteContext&>> result;
+        auto status = submit(Write([&](WriteContext& context) {
+            result.emplace(write(context));
+            return result->status();
+        }));
+        if (!status.isOk()) {
+            return status;
+        }
+        return std::move(*result);
+    }
 
     std::size_t queueDepth() const;
     // Whether the last batch failed to commit; cleared by the next success.
@@ -79,7 +102,7 @@ public:
 private:
     struct Pending {
         Write write;
-        std::promise<Result<StoredObject>> done;
+        std::promise<Status> done;
     };
 
     void run();
@@ -102,5 +125,15 @@ private:
 // The Status a caller sees for an SQLite failure: a full or failing disk is
 // Unavailable (the write may succeed later), anything else Internal.
 Status statusFor(const SqliteError& error);
+
+// Runs `read` (on a reader), an SQLite failure in it as statusFor's Status.
+template <class T>
+Result<T> guarded(const std::function<Result<T>()>& read) {
+    try {
+        return read();
+    } catch (const SqliteError& e) {
+        return statusFor(e);
+    }
+}
 
 }  // namespace kiod::catalog

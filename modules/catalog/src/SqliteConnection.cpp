@@ -13,6 +13,17 @@ SqliteStatement& SqliteStatement::bind(int index, std::string_view value) {
     return *this;
 }
 
+SqliteStatement& SqliteStatement::bind(int index, std::span<const std::uint8_t> blob) {
+    // SQLite binds a null pointer as NULL, and an empty vector may have one:
+    // an empty blob is bound as such.
+    if (blob.empty()) {
+        sqlite3_bind_zeroblob(statement_, index, 0);
+    } else {
+        sqlite3_bind_blob64(statement_, index, blob.data(), blob.size(), SQLITE_TRANSIENT);
+    }
+    return *this;
+}
+
 SqliteStatement& SqliteStatement::bindNull(int index) {
     sqlite3_bind_null(statement_, index);
     return *this;
@@ -41,6 +52,13 @@ std::string_view SqliteStatement::text(int column) const {
     return data ? std::string_view(
                       data, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
                 : std::string_view();
+}
+
+std::span<const std::uint8_t> SqliteStatement::blob(int column) const {
+    auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(statement_, column));
+    return data ? std::span<const std::uint8_t>(
+                      data, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+                : std::span<const std::uint8_t>();
 }
 
 SqliteConnection::SqliteConnection(const std::string& path, Mode mode) : path_(path) {

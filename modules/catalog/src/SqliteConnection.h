@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,6 +38,7 @@ public:
     // not copied: it must stay alive until the statement is reset.
     SqliteStatement& bind(int index, std::int64_t value);
     SqliteStatement& bind(int index, std::string_view value);
+    SqliteStatement& bind(int index, std::span<const std::uint8_t> blob);
     SqliteStatement& bindNull(int index);
 
     // Runs to the next row: true with a row to read, false when done.
@@ -48,6 +50,7 @@ public:
     bool isNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
     // Valid until the next step or reset.
     std::string_view text(int column) const;
+    std::span<const std::uint8_t> blob(int column) const;
 
 private:
     sqlite3* db_;

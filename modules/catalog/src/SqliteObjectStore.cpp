@@ -171,15 +171,6 @@ bool matchesAll(const std::vector<LabelSelector::Requirement>& requirements,
                        [&](const auto& requirement) { return requirement.matches(labels); });
 }
 
-template <class T>
-Result<T> guarded(const std::function<Result<T>()>& read) {
-    try {
-        return read();
-    } catch (const SqliteError& e) {
-        return statusFor(e);
-    }
-}
-
 // The watch a client holds: first the change log after its revision, read
 // in chunks as it consumes them, then the live events its Watcher gathered
 // since it subscribed.
@@ -405,10 +396,12 @@ SqliteObjectStore::SqliteObjectStore(const StoreOptions& options,
             hub_.publish(committed, std::move(changes));
         },
         std::move(onBatch));
+    wrappedKeys_ = std::make_unique<SqliteWrappedKeyStore>(*writer_, *readers_);
 }
 
 SqliteObjectStore::~SqliteObjectStore() {
     stop();
+    wrappedKeys_.reset();  // it uses the writer and the readers
     // Readers close before the writer: only the last connection to close
     // checkpoints the WAL and removes -wal and -shm, and only a read-write
     // one can.
@@ -483,10 +476,9 @@ Result<std::vector<StoredObject>> SqliteObjectStore::apply(const std::vector<Mut
         }
         documents.emplace_back(std::move(parsed).value());
     }
-    std::vector<StoredObject> applied;
     // One write, so one savepoint: the first failure undoes them all.
-    auto result = writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
-        applied.clear();
+    return writer_->submit([&](WriteContext& context) -> Result<std::vector<StoredObject>> {
+        std::vector<StoredObject> applied;
         for (std::size_t i = 0; i < mutations.size(); ++i) {
             const auto& mutation = mutations[i];
             auto done = [&]() -> Result<StoredObject> {
@@ -505,12 +497,8 @@ Result<std::vector<StoredObject>> SqliteObjectStore::apply(const std::vector<Mut
             }
             applied.push_back(std::move(done).value());
         }
-        return StoredObject{};
+        return applied;
     });
-    if (!result.isOk()) {
-        return result.status();
-    }
-    return applied;
 }
 
 Result<ListPage> SqliteObjectStore::list(const ListOptions& options) {
@@ -624,7 +612,7 @@ Status SqliteObjectStore::compactChangeLog(Revision upTo) {
     }
     // Through the writer, in its own transactions: small batches, so that
     // compaction never holds other writes up for long.
-    auto result = writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+    auto status = writer_->submit([&](WriteContext& context) {
         auto& db = context.db();
         db.statement("DELETE FROM changes WHERE revision <= ?1")
             .bind(1, static_cast<std::int64_t>(upTo))
@@ -634,12 +622,12 @@ Status SqliteObjectStore::compactChangeLog(Revision upTo) {
               "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .bind(1, std::to_string(upTo))
             .step();
-        return StoredObject{};
+        return Status::ok();
     });
-    if (result.isOk()) {
+    if (status.isOk()) {
         compacted_ = upTo;
     }
-    return result.status();
+    return status;
 }
 
 }  // namespace kiod::catalog
@@ -692,13 +680,13 @@ std::vector<ObjectKey> SqliteObjectStore::objectsBeyond(const std::string& resou
 }
 
 std::int64_t SqliteObjectStore::releaseFreePages(int pages) {
-    auto result = writer_->submit([&](WriteContext& context) -> Result<StoredObject> {
+    auto status = writer_->submit([&](WriteContext& context) {
         auto& db = context.db();
         db.exec("PRAGMA incremental_vacuum(" + std::to_string(pages) + ")");
-        return StoredObject{};
+        return Status::ok();
     });
     auto reader = readers_->acquire();
-    return result.isOk() ? reader->queryInteger("PRAGMA freelist_count") : -1;
+    return status.isOk() ? reader->queryInteger("PRAGMA freelist_count") : -1;
 }
 
 }  // namespace kiod::catalog

@@ -4,6 +4,7 @@
 #include "GroupCommitWriter.h"
 #include "ObjectDocument.h"
 #include "ReaderPool.h"
+#include "SqliteWrappedKeyStore.h"
 #include "WatchHub.h"
 
 #include <kiod/catalog/ObjectStore.h>
@@ -25,7 +26,8 @@ struct StoreOptions {
 
 // ObjectStore on one SQLite file in WAL mode: a GroupCommitWriter for every
 // write, a ReaderPool for reads, and a WatchHub fed by the writer. The file
-// must already be at the current schema (SchemaMigrator).
+// must already be at the current schema (SchemaMigrator). The file's other
+// collection, its wrapped keys, is served on the same writer and readers.
 class SqliteObjectStore : public ObjectStore {
 public:
     explicit SqliteObjectStore(const StoreOptions& options,
@@ -41,6 +43,9 @@ public:
     Result<ListPage> list(const ListOptions& options) override;
     Result<std::unique_ptr<Watch>> watch(const WatchOptions& options) override;
     Revision currentRevision() const override { return hub_.committed(); }
+
+    // The catalog's wrapped keys; valid as long as this store.
+    WrappedKeyStore& wrappedKeys() { return *wrappedKeys_; }
 
     // Drops change-log entries up to `upTo` (never the newest), in batches;
     // watches and continue tokens older than that become Expired.
@@ -85,6 +90,7 @@ private:
     std::unique_ptr<ReaderPool> readers_;
     WatchHub hub_;
     std::unique_ptr<GroupCommitWriter> writer_;
+    std::unique_ptr<SqliteWrappedKeyStore> wrappedKeys_;
     std::atomic<Revision> compacted_{0};
     std::size_t watchBacklog_;
 };

@@ -70,7 +70,8 @@ BOOST_AUTO_TEST_CASE(creates_a_new_catalog_at_the_latest_schema_in_wal_mode) {
     SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
     BOOST_TEST(connection.queryText("PRAGMA journal_mode") == "wal");
     BOOST_TEST(connection.queryInteger("PRAGMA auto_vacuum") == 2);  // incremental
-    for (const auto* table : {"objects", "labels", "changes", "wrapped_keys", "meta"}) {
+    for (const auto* table :
+         {"objects", "labels", "changes", "wrapped_keys", "wrapped_key_counts", "meta"}) {
         BOOST_TEST(connection.queryInteger(
                        std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") + table +
                        "'") == 1,
@@ -219,6 +220,44 @@ BOOST_AUTO_TEST_CASE(schema_3_keeps_the_objects_labels_and_changes_of_a_schema_2
                                 R"({"metadata":{"name":"c"}})");
     BOOST_TEST(created.isOk());
     BOOST_TEST(created->revision == 3u);
+}
+
+// Schema 4 counts the wrapped keys already there per version, and indexes
+// them in (version, id) order: the store walks and counts them at once.
+BOOST_AUTO_TEST_CASE(schema_4_counts_the_wrapped_keys_of_a_schema_3_catalog) {
+    CatalogDir dir;
+    std::vector<Migration> three(catalogMigrations().begin(), catalogMigrations().begin() + 3);
+    SchemaMigrator(three, record).prepare(dir.file);
+    {
+        SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadWrite);
+        connection.exec(
+            "INSERT INTO wrapped_keys VALUES('c', 'owner', 1, x'01', 0);"
+            "INSERT INTO wrapped_keys VALUES('a', 'owner', 1, x'02', 0);"
+            "INSERT INTO wrapped_keys VALUES('b', 'owner', 2, x'03', 0);"
+            "INSERT INTO wrapped_keys VALUES('d', 'owner', 5, x'04', 0);");
+    }
+    SchemaMigrator(catalogMigrations(), record).prepare(dir.file);
+    SqliteConnection connection(dir.file, SqliteConnection::Mode::kReadOnly);
+    BOOST_TEST(connection.queryText("SELECT group_concat(name, ',') FROM (SELECT name FROM "
+                                    "pragma_index_info('wrapped_keys_by_version') ORDER BY "
+                                    "seqno)") == "key_version,id");
+    BOOST_TEST(connection.queryText("SELECT group_concat(counted, ',') FROM (SELECT key_version "
+                                    "|| ':' || count AS counted FROM wrapped_key_counts ORDER BY "
+                                    "key_version)") == "1:2,2:1,5:1");
+    SqliteObjectStore store({.path = dir.file});
+    auto& keys = store.wrappedKeys();
+    auto counts = keys.countByVersion();
+    BOOST_REQUIRE(counts.isOk());
+    BOOST_TEST((counts.value() == std::map<std::uint32_t, std::uint64_t>{{1, 2}, {2, 1}, {5, 1}}));
+    auto older = keys.olderThan(5, {}, 10);
+    BOOST_REQUIRE(older.isOk());
+    std::vector<std::string> ids;
+    for (const auto& key : older.value()) {
+        ids.push_back(key.id);
+    }
+    BOOST_TEST((ids == std::vector<std::string>{"a", "c", "b"}));
+    BOOST_REQUIRE(keys.put({"e", "owner", 5, {0x05}}).isOk());
+    BOOST_TEST(keys.countByVersion().value().at(5) == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(migration_without_room_for_the_copy_is_refused_saying_how_much_is_needed) {

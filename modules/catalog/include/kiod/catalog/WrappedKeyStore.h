@@ -19,11 +19,12 @@ struct WrappedKey {
     std::string owner;                  // who it is bound to, as the crypto module writes it
     std::uint32_t keyVersion = 0;       // the root key version it is sealed under, from 1
     std::vector<std::uint8_t> wrapped;  // the sealed bytes
-    std::int64_t createdAt = 0;         // Unix seconds; set by put()
+    std::int64_t createdAt = 0;         // Unix seconds; set by put(), kept by replace()
 };
 
 // Where a walk over keys in (keyVersion, id) order resumes: strictly after
-// this key. The default starts at the beginning.
+// this key. The default starts at the beginning. Ids order byte by byte
+// (memcmp, as std::string compares).
 struct WrappedKeyCursor {
     std::uint32_t keyVersion = 0;
     std::string id;
@@ -66,7 +67,10 @@ public:
 
     // Replaces each key's sealing in one transaction, each only if the key
     // is still under `fromVersion` (one removed or rewrapped meanwhile is
-    // left alone). Returns how many were replaced.
+    // left alone). Returns how many were replaced. Invalid, and nothing
+    // replaced, when an entry has what put() refuses or fromVersion 0. The
+    // batch is one write of the catalog's writer: a batch the size of an
+    // olderThan page (hundreds, a few thousand) holds other writes up little.
     virtual Result<std::size_t> replace(const std::vector<Rewrapped>& keys) = 0;
 
     // How many keys each version seals; versions with none are absent. Kept
