@@ -1,15 +1,14 @@
 // The keyring's persistence against a real catalog file: what the first
 // start creates, later starts unlock, and what a wrong passphrase leaves.
+#include "CatalogFile.h"
 #include "CryptoTestSupport.h"
 #include "KeyringStore.h"
 #include "PasskeyRecord.h"
 #include "PasskeyTestSupport.h"
-#include "SchemaMigrator.h"
 #include "SqliteObjectStore.h"
 
 #include <boost/test/unit_test.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -22,51 +21,6 @@ namespace {
 
 const catalog::ObjectKey kKeyringKey{KeyringStore::kResource, "", KeyringStore::kName};
 const Owner kOwner{"catalog-1", "restorepoint-1", "restorepoint-data"};
-
-// A catalog file in a temporary directory, opened and closed as kiod's
-// catalog module does across restarts.
-class CatalogFile {
-public:
-    CatalogFile() {
-        char pattern[] = "/tmp/kiod-keyring-XXXXXX";
-        dir_ = mkdtemp(pattern);
-        catalog::SchemaMigrator(catalog::catalogMigrations(), [](const std::string&) {
-        }).prepare(path());
-    }
-    ~CatalogFile() {
-        close();
-        fs::remove_all(dir_);
-    }
-
-    std::string path() const { return dir_ + "/model-store.db"; }
-
-    catalog::SqliteObjectStore& open() {
-        close();
-        catalog::StoreOptions options;
-        options.path = path();
-        options.synchronousFull = false;
-        store_ = std::make_unique<catalog::SqliteObjectStore>(options);
-        return *store_;
-    }
-
-    void close() {
-        if (store_) {
-            store_->stop();
-            store_.reset();
-        }
-    }
-
-    // A fresh keyring unlocked from this catalog with `passphrase`.
-    std::pair<Status, std::shared_ptr<Keyring>> unlock(const std::string& text) {
-        auto keyring = std::make_shared<Keyring>(KeyringStore::kKeyId);
-        auto opened = KeyringStore(open(), kFastScrypt).open(passphrase(text), *keyring);
-        return {opened.status(), keyring};
-    }
-
-private:
-    std::string dir_;
-    std::unique_ptr<catalog::SqliteObjectStore> store_;
-};
 
 // The catalog as a second kiod starting at the same moment sees it: just
 // before this start creates the keyring, `other` creates one of its own.
