@@ -123,13 +123,10 @@ private:
     std::string url_;
 };
 
-// Whether kiod reported `text` as its status: during start-up (a rewrap
-// resumed at unlock may finish before READY) or within `timeout` after.
-bool reports(KiodProcess& kiod, const std::string& text, std::chrono::milliseconds timeout = 20s) {
-    const auto& startup = kiod.startupNotifications();
-    return std::any_of(startup.begin(), startup.end(),
-                       [&](const std::string& message) { return contains(message, text); }) ||
-           kiod.waitForNotify(text, timeout);
+// Whether kiod reported `text` as its status, during start-up (a rewrap
+// resumed at unlock may report before READY) or within 20 s after.
+bool reports(KiodProcess& kiod, const std::string& text) {
+    return !kiod.notification(text, 20s).empty();
 }
 
 std::string storedCount(const Poco::JSON::Object::Ptr& keys, const std::string& version) {
@@ -300,13 +297,9 @@ BOOST_AUTO_TEST_CASE(a_rewrap_killed_in_the_middle_finishes_after_the_restart) {
     KiodProcess kiod(dir, config);
     CryptoService crypto(kiod);
     // The restarted pass has fewer than all the keys to move: it resumed.
-    const auto& startup = kiod.startupNotifications();
-    auto resumed = std::find_if(startup.begin(), startup.end(), [](const std::string& message) {
-        return contains(message, "rewrap to key version 2: ") &&
-               contains(message, "stored keys to move");
-    });
-    BOOST_REQUIRE(resumed != startup.end());
-    BOOST_TEST(!contains(*resumed, ": 2000 stored keys to move"), *resumed);
+    auto resumed = kiod.notification("stored keys to move", 20s);
+    BOOST_TEST(contains(resumed, "rewrap to key version 2: "), resumed);
+    BOOST_TEST(!contains(resumed, ": 2000 stored keys to move"), resumed);
     BOOST_REQUIRE(reports(kiod, "rewrap to key version 2 done"));
     auto keys = crypto.keys();
     BOOST_TEST(storedCount(keys, "1") == "0");

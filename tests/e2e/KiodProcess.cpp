@@ -225,6 +225,23 @@ bool KiodProcess::waitForNotify(const std::string& text, std::chrono::millisecon
     return false;
 }
 
+std::string KiodProcess::notification(const std::string& text, std::chrono::milliseconds timeout) {
+    for (const auto& message : startup_) {
+        if (message.find(text) != std::string::npos) {
+            return message;
+        }
+    }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline && !exited_) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (auto message = receiveNotify(left); message.find(text) != std::string::npos) {
+            return message;
+        }
+    }
+    return {};
+}
+
 int KiodProcess::waitExit(std::chrono::milliseconds timeout) {
     if (!exited_ && waitReadable(pidfd_, timeout)) {
         int status = 0;

@@ -66,6 +66,10 @@ public:
     void signal(int signal) const;
     // Waits for a notify message that contains `text` (e.g. STOPPING=1).
     bool waitForNotify(const std::string& text, std::chrono::milliseconds timeout);
+    // The same, returning that message: from the start-up ones if one
+    // there has it (a report sent before READY), else the next to come;
+    // empty after `timeout`.
+    std::string notification(const std::string& text, std::chrono::milliseconds timeout);
     // Waits for the process to exit; its exit code, or -1 on timeout.
     int waitExit(std::chrono::milliseconds timeout);
     std::string stderrText() const;

@@ -248,40 +248,37 @@ void CryptoHttpService::serve(Operation operation, RouteRequest& request,
     send(response, allSucceeded ? 200 : 207, buffer);
 }
 
-Status CryptoHttpService::encrypt(const rapidjson::Value& item, Writer& out) {
+Status CryptoHttpService::transform(const rapidjson::Value& item, Writer& out, const char* input,
+                                    BytesOperation operation, const char* output, Output kind) {
     auto owner = ownerMember(item);
     if (!owner) {
         return owner.status();
     }
-    auto plaintext = base64Member(item, "plaintext");
-    if (!plaintext) {
-        return plaintext.status();
+    auto in = base64Member(item, input);
+    if (!in) {
+        return in.status();
     }
-    auto sealed = keys_->encrypt(plaintext.value(), owner.value());
-    OPENSSL_cleanse(plaintext->data(), plaintext->size());
-    if (!sealed) {
-        return sealed.status();
+    auto result = ((*keys_).*operation)(in.value(), owner.value());
+    // Either side may be plaintext; neither outlives the answer.
+    OPENSSL_cleanse(in->data(), in->size());
+    if (!result) {
+        return result.status();
     }
-    writeSealed(out, "ciphertext", sealed.value());
+    if (kind == Output::kSealed) {
+        writeSealed(out, output, result.value());
+    } else {
+        writeSecret(out, output, result.value());
+    }
+    OPENSSL_cleanse(result->data(), result->size());
     return Status::ok();
 }
 
+Status CryptoHttpService::encrypt(const rapidjson::Value& item, Writer& out) {
+    return transform(item, out, "plaintext", &KeyService::encrypt, "ciphertext", Output::kSealed);
+}
+
 Status CryptoHttpService::decrypt(const rapidjson::Value& item, Writer& out) {
-    auto owner = ownerMember(item);
-    if (!owner) {
-        return owner.status();
-    }
-    auto ciphertext = base64Member(item, "ciphertext");
-    if (!ciphertext) {
-        return ciphertext.status();
-    }
-    auto plaintext = keys_->decrypt(ciphertext.value(), owner.value());
-    if (!plaintext) {
-        return plaintext.status();
-    }
-    writeSecret(out, "plaintext", plaintext.value());
-    OPENSSL_cleanse(plaintext->data(), plaintext->size());
-    return Status::ok();
+    return transform(item, out, "ciphertext", &KeyService::decrypt, "plaintext", Output::kSecret);
 }
 
 Status CryptoHttpService::datakey(const rapidjson::Value& item, Writer& out) {
@@ -355,20 +352,7 @@ Status CryptoHttpService::unwrap(const rapidjson::Value& item, Writer& out) {
 }
 
 Status CryptoHttpService::rewrap(const rapidjson::Value& item, Writer& out) {
-    auto owner = ownerMember(item);
-    if (!owner) {
-        return owner.status();
-    }
-    auto sealed = base64Member(item, "ciphertext");
-    if (!sealed) {
-        return sealed.status();
-    }
-    auto rewrapped = keys_->rewrap(sealed.value(), owner.value());
-    if (!rewrapped) {
-        return rewrapped.status();
-    }
-    writeSealed(out, "ciphertext", rewrapped.value());
-    return Status::ok();
+    return transform(item, out, "ciphertext", &KeyService::rewrap, "ciphertext", Output::kSealed);
 }
 
 void CryptoHttpService::keys(Poco::Net::HTTPServerResponse& response) {

@@ -43,6 +43,13 @@ private:
     // returns the failure.
     using Operation = Status (CryptoHttpService::*)(const rapidjson::Value& item, Writer& out);
 
+    // encrypt, decrypt and rewrap: the item's owner and base64 member
+    // `input` through `operation`, written as `output`.
+    using BytesOperation = Result<Bytes> (KeyService::*)(ByteView, const Owner&);
+    enum class Output { kSealed, kSecret };
+    Status transform(const rapidjson::Value& item, Writer& out, const char* input,
+                     BytesOperation operation, const char* output, Output kind);
+
     void serve(Operation operation, RouteRequest& request, Poco::Net::HTTPServerResponse& response);
 
     Status encrypt(const rapidjson::Value& item, Writer& out);

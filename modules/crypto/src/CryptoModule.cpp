@@ -66,6 +66,10 @@ void CryptoModule::configure(ConfigSection& section) {
         section.getInt("rewrap.batch_size", static_cast<int>(rewrap_.batchSize), 1, 100000));
     rewrap_.keysPerSecond =
         static_cast<std::uint64_t>(section.getInt("rewrap.keys_per_second", 0, 0, 100000000));
+    rewrap_.automatic = section.getBool("rewrap.automatic", rewrap_.automatic);
+    if (section.has("listener")) {
+        serviceListener_ = section.getListener("listener", "");
+    }
     section.checkNoUnknownKeys();
 }
 

@@ -134,9 +134,9 @@ bool Rewrapper::pass(std::uint32_t target) {
         }
         auto clock = std::chrono::steady_clock::now();
         if (clock >= nextReport) {
-            logger_.information(
-                "rewrap to key version %u: %Lu of %Lu", static_cast<unsigned>(target),
-                static_cast<Poco::UInt64>(now.rewrapped), static_cast<Poco::UInt64>(now.total));
+            reportProgress_("rewrap to key version " + std::to_string(target) + ": " +
+                            std::to_string(now.rewrapped) + " of " + std::to_string(now.total) +
+                            " rewrapped");
             nextReport = clock + kProgressInterval;
         }
         std::chrono::steady_clock::duration pause{};

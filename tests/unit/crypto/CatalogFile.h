@@ -1,26 +1,22 @@
 #pragma once
 
-#include "KeyringStore.h"
-#include "PasskeyTestSupport.h"
 #include "SchemaMigrator.h"
 #include "SqliteObjectStore.h"
-
-#include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <utility>
 
 namespace kiod::crypto::test {
 
 // A catalog file in a temporary directory, opened and closed as kiod's
-// catalog module does across restarts.
+// catalog module does across restarts: what the crypto module persists its
+// keyring and stored data keys in.
 class CatalogFile {
 public:
     CatalogFile() {
-        char pattern[] = "/tmp/kiod-keyring-XXXXXX";
+        char pattern[] = "/tmp/kiod-crypto-XXXXXX";
         dir_ = mkdtemp(pattern);
         catalog::SchemaMigrator(catalog::catalogMigrations(), [](const std::string&) {
         }).prepare(path());
@@ -30,11 +26,11 @@ public:
         std::filesystem::remove_all(dir_);
     }
 
-    // The temporary directory, for files of the test's own beside the
-    // catalog.
+    // The temporary directory, for a test's own files beside the catalog.
     const std::string& dir() const { return dir_; }
     std::string path() const { return dir_ + "/model-store.db"; }
 
+    // Opens the store (closing it first if open).
     catalog::SqliteObjectStore& open() {
         close();
         catalog::StoreOptions options;
@@ -49,17 +45,6 @@ public:
             store_->stop();
             store_.reset();
         }
-    }
-
-    // A fresh keyring unlocked from this catalog with `passkey`, as a
-    // start of kiod configured with it unlocks it.
-    std::pair<Status, std::shared_ptr<Keyring>> unlock(const Passkey& passkey) {
-        auto keyring = std::make_shared<Keyring>(KeyringStore::kKeyId);
-        auto opened = KeyringStore(open(), kFastScrypt).open(passkey, *keyring);
-        return {opened.status(), keyring};
-    }
-    std::pair<Status, std::shared_ptr<Keyring>> unlock(const std::string& passphraseText) {
-        return unlock(passphrase(passphraseText));
     }
 
 private:

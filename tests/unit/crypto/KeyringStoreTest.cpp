@@ -5,10 +5,10 @@
 #include "KeyringStore.h"
 #include "PasskeyRecord.h"
 #include "PasskeyTestSupport.h"
-#include "SqliteObjectStore.h"
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -21,6 +21,13 @@ namespace {
 
 const catalog::ObjectKey kKeyringKey{KeyringStore::kResource, "", KeyringStore::kName};
 const Owner kOwner{"catalog-1", "restorepoint-1", "restorepoint-data"};
+
+// A fresh keyring unlocked from `catalog` with passphrase `text`.
+std::pair<Status, std::shared_ptr<Keyring>> unlock(CatalogFile& catalog, const std::string& text) {
+    auto keyring = std::make_shared<Keyring>(KeyringStore::kKeyId);
+    auto opened = KeyringStore(catalog.open(), kFastScrypt).open(passphrase(text), *keyring);
+    return {opened.status(), keyring};
+}
 
 // The catalog as a second kiod starting at the same moment sees it: just
 // before this start creates the keyring, `other` creates one of its own.
@@ -70,7 +77,7 @@ BOOST_AUTO_TEST_SUITE(keyring_store)
 
 BOOST_AUTO_TEST_CASE(first_start_creates_the_keyring_and_unlocks_it) {
     CatalogFile catalog;
-    auto [status, keyring] = catalog.unlock("correct horse");
+    auto [status, keyring] = unlock(catalog, "correct horse");
     BOOST_REQUIRE_MESSAGE(status.isOk(), status.message());
     BOOST_TEST(keyring->latestVersion() == 1u);
     auto stored = catalog.open().get(kKeyringKey);
@@ -81,13 +88,13 @@ BOOST_AUTO_TEST_CASE(first_start_creates_the_keyring_and_unlocks_it) {
 
 BOOST_AUTO_TEST_CASE(a_later_start_unlocks_and_decrypts_what_the_first_encrypted) {
     CatalogFile catalog;
-    auto [created, first] = catalog.unlock("correct horse");
+    auto [created, first] = unlock(catalog, "correct horse");
     BOOST_REQUIRE(created.isOk());
     auto ciphertext = first->encrypt(bytesOf("the data"), kOwner);
     BOOST_REQUIRE(ciphertext.isOk());
     auto revision = catalog.open().currentRevision();
 
-    auto [unlocked, second] = catalog.unlock("correct horse");
+    auto [unlocked, second] = unlock(catalog, "correct horse");
     BOOST_REQUIRE_MESSAGE(unlocked.isOk(), unlocked.message());
     auto plaintext = second->decrypt(ciphertext.value(), kOwner);
     BOOST_REQUIRE(plaintext.isOk());
@@ -97,12 +104,12 @@ BOOST_AUTO_TEST_CASE(a_later_start_unlocks_and_decrypts_what_the_first_encrypted
 
 BOOST_AUTO_TEST_CASE(a_wrong_passphrase_fails_and_leaves_the_catalog_as_it_was) {
     CatalogFile catalog;
-    BOOST_REQUIRE(catalog.unlock("correct horse").first.isOk());
+    BOOST_REQUIRE(unlock(catalog, "correct horse").first.isOk());
     auto before = catalog.open().get(kKeyringKey);
     BOOST_REQUIRE(before.isOk());
     auto revision = catalog.open().currentRevision();
 
-    auto [status, keyring] = catalog.unlock("battery staple");
+    auto [status, keyring] = unlock(catalog, "battery staple");
     BOOST_TEST(isWrongPasskey(status), status.message());
     BOOST_TEST(keyring->latestVersion() == 0u);
     BOOST_TEST(
@@ -117,7 +124,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_passphrase_fails_and_leaves_the_catalog_as_it_was) 
 
 BOOST_AUTO_TEST_CASE(a_copy_of_the_catalog_file_unlocks_elsewhere_with_the_passphrase_alone) {
     CatalogFile original;
-    auto [created, keyring] = original.unlock("correct horse");
+    auto [created, keyring] = unlock(original, "correct horse");
     BOOST_REQUIRE(created.isOk());
     auto ciphertext = keyring->encrypt(bytesOf("backed up"), kOwner);
     BOOST_REQUIRE(ciphertext.isOk());
@@ -125,7 +132,7 @@ BOOST_AUTO_TEST_CASE(a_copy_of_the_catalog_file_unlocks_elsewhere_with_the_passp
 
     CatalogFile elsewhere;
     fs::copy_file(original.path(), elsewhere.path(), fs::copy_options::overwrite_existing);
-    auto [unlocked, restored] = elsewhere.unlock("correct horse");
+    auto [unlocked, restored] = unlock(elsewhere, "correct horse");
     BOOST_REQUIRE_MESSAGE(unlocked.isOk(), unlocked.message());
     auto plaintext = restored->decrypt(ciphertext.value(), kOwner);
     BOOST_REQUIRE(plaintext.isOk());
@@ -134,7 +141,7 @@ BOOST_AUTO_TEST_CASE(a_copy_of_the_catalog_file_unlocks_elsewhere_with_the_passp
 
 BOOST_AUTO_TEST_CASE(a_root_key_version_moved_to_another_number_does_not_load) {
     CatalogFile catalog;
-    BOOST_REQUIRE(catalog.unlock("correct horse").first.isOk());
+    BOOST_REQUIRE(unlock(catalog, "correct horse").first.isOk());
     auto& store = catalog.open();
     auto stored = store.get(kKeyringKey);
     BOOST_REQUIRE(stored.isOk());
@@ -149,7 +156,7 @@ BOOST_AUTO_TEST_CASE(a_root_key_version_moved_to_another_number_does_not_load) {
     json.replace(at, 24, "\"minDecryptionVersion\":2");
     BOOST_REQUIRE(store.update(kKeyringKey, json, stored->revision).isOk());
 
-    auto [status, keyring] = catalog.unlock("correct horse");
+    auto [status, keyring] = unlock(catalog, "correct horse");
     BOOST_TEST((status.code() == StatusCode::kInvalid), status.message());
     BOOST_TEST(status.message().find("root key version 2") != std::string::npos, status.message());
     BOOST_TEST(keyring->latestVersion() == 0u, "nothing half loaded");
@@ -191,7 +198,7 @@ BOOST_AUTO_TEST_CASE(a_racing_first_start_with_another_passphrase_overwrites_not
     auto& [catalog, winner, loser, status] = race;
     BOOST_TEST(isWrongPasskey(status), status.message());
     BOOST_TEST(loser.latestVersion() == 0u);
-    BOOST_TEST(catalog.unlock("correct horse").first.isOk());
+    BOOST_TEST(unlock(catalog, "correct horse").first.isOk());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
