@@ -3,18 +3,16 @@
 // new passphrase alone decrypting what it encrypted before, the last one
 // refused, a wrong passphrase changing nothing, and a catalog backup
 // unlocking elsewhere.
+#include "Base64.h"
 #include "HttpClient.h"
 #include "KiodProcess.h"
 #include "Kubectl.h"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Parser.h>
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
 #include <memory>
-#include <sstream>
 
 using namespace kiod::test;
 
@@ -41,21 +39,6 @@ std::string passkeyYaml(const std::string& name, const std::string& spec) {
 
 std::string secretSpec(const std::string& name) {
     return "{secret: {name: " + name + ", namespace: kasten-io}}";
-}
-
-std::string base64(const std::string& bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << bytes;
-    encoder.close();
-    return out.str();
-}
-
-std::string unbase64(const std::string& text) {
-    std::istringstream in(text);
-    Poco::Base64Decoder decoder(in);
-    return std::string(std::istreambuf_iterator<char>(decoder), {});
 }
 
 std::string jsonMember(const std::string& json, const std::string& name) {
@@ -122,22 +105,23 @@ public:
 
     int cryptoReadiness() const { return get(kiod_->url("api"), "/readyz/crypto").status; }
 
-    std::string encrypt(const std::string& plaintext) const {
+    // The crypto service's `operation` of `input` (base64) for kOwner: the
+    // answer's `output`.
+    std::string crypto(const std::string& operation, const std::string& input,
+                       const std::string& value, const std::string& output) const {
         auto response =
-            request(kiod_->url("internal"), "POST", "/crypto/v1/encrypt",
-                    R"({"owner": )" + kOwner + R"(, "plaintext": ")" + base64(plaintext) + "\"}",
+            request(kiod_->url("internal"), "POST", "/crypto/v1/" + operation,
+                    R"({"owner": )" + kOwner + R"(, ")" + input + R"(": ")" + value + "\"}",
                     "application/json");
-        BOOST_REQUIRE_MESSAGE(response.status == 200, response.body);
-        return jsonMember(response.body, "ciphertext");
+        BOOST_REQUIRE_MESSAGE(response.status == 200, operation << ": " << response.body);
+        return jsonMember(response.body, output);
     }
-
+    std::string encrypt(const std::string& plaintext) const {
+        return crypto("encrypt", "plaintext", base64(plaintext), "ciphertext");
+    }
+    // Base64, as base64() writes it.
     std::string decrypt(const std::string& ciphertext) const {
-        auto response =
-            request(kiod_->url("internal"), "POST", "/crypto/v1/decrypt",
-                    R"({"owner": )" + kOwner + R"(, "ciphertext": ")" + ciphertext + "\"}",
-                    "application/json");
-        BOOST_REQUIRE_MESSAGE(response.status == 200, response.body);
-        return unbase64(jsonMember(response.body, "plaintext"));
+        return crypto("decrypt", "ciphertext", ciphertext, "plaintext");
     }
 
     KiodProcess& kiod() const { return *kiod_; }
@@ -185,7 +169,7 @@ BOOST_AUTO_TEST_CASE(changing_the_passphrase_is_add_then_delete_and_the_new_one_
     // what it encrypted under the old one.
     kiod.start(opsPassphrase);
     BOOST_TEST_REQUIRE(kiod.cryptoReadiness() == 200);
-    BOOST_TEST(kiod.decrypt(ciphertext) == "the data");
+    BOOST_TEST(kiod.decrypt(ciphertext) == base64("the data"));
     listed = kiod.kubectl({"get", "passkeys", "-o", "name"});
     BOOST_TEST(listed.out == "passkey.vault.kio.kasten.io/ops\n", listed.out);
     BOOST_TEST(!contains(kiod.kiod().stderrText(), kOpsPassphrase));
@@ -260,7 +244,7 @@ BOOST_AUTO_TEST_CASE(a_catalog_backup_restored_elsewhere_unlocks_with_a_passphra
     elsewhere.write("passphrase", kOpsPassphrase + "\n");
     restored.start(elsewhere.file("passphrase"));
     BOOST_TEST_REQUIRE(restored.cryptoReadiness() == 200);
-    BOOST_TEST(restored.decrypt(ciphertext) == "backed up");
+    BOOST_TEST(restored.decrypt(ciphertext) == base64("backed up"));
     auto listed = restored.kubectl({"get", "passkeys", "-o", "name"});
     BOOST_TEST(
         listed.out == "passkey.vault.kio.kasten.io/default\npasskey.vault.kio.kasten.io/ops\n",

@@ -153,6 +153,11 @@ bool causeNamed(const std::vector<StatusCause>& causes, const std::string& reaso
     return false;
 }
 
+void isInvalid(const Result<catalog::StoredObject>& refused, const std::string& message) {
+    BOOST_TEST((refused.status().code() == StatusCode::kInvalid));
+    BOOST_TEST(refused.status().message() == message, refused.status().message());
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(passkey_storage)
@@ -338,29 +343,24 @@ BOOST_FIXTURE_TEST_CASE(references_that_would_leave_the_source_directory_are_ref
     fs::create_directories(sources() + "/kasten-io");
     fs::create_directory_symlink(outside, sources() + "/kasten-io/escape");
     auto escaped = create("x", secretSpec("kasten-io", "escape"));
-    BOOST_TEST((escaped.status().code() == StatusCode::kInvalid));
-    BOOST_TEST(escaped.status().message() ==
-                   "spec.secret: kasten-io/escape/passphrase under crypto.passkey.source_dir "
-                   "leads outside that directory",
-               escaped.status().message());
+    isInvalid(escaped,
+              "spec.secret: kasten-io/escape/passphrase under crypto.passkey.source_dir "
+              "leads outside that directory");
     BOOST_TEST(names() == std::vector<std::string>{"default"});
 }
 
 BOOST_FIXTURE_TEST_CASE(a_source_that_cannot_be_used_is_invalid_without_its_content, Started) {
     auto revision = objects->currentRevision();
     auto missing = create("x", secretSpec("kasten-io", "absent"));
-    BOOST_TEST((missing.status().code() == StatusCode::kInvalid));
-    BOOST_TEST(missing.status().message() ==
-                   "spec.secret: cannot read kasten-io/absent/passphrase under "
-                   "crypto.passkey.source_dir: No such file or directory",
-               missing.status().message());
+    isInvalid(missing,
+              "spec.secret: cannot read kasten-io/absent/passphrase under "
+              "crypto.passkey.source_dir: No such file or directory");
 
     writeSource("kasten-io/empty/passphrase", "\n");
     auto empty = create("x", secretSpec("kasten-io", "empty"));
-    BOOST_TEST(empty.status().message() ==
-                   "spec.secret: kasten-io/empty/passphrase under crypto.passkey.source_dir is "
-                   "empty",
-               empty.status().message());
+    isInvalid(empty,
+              "spec.secret: kasten-io/empty/passphrase under crypto.passkey.source_dir is "
+              "empty");
 
     writeSource("kasten-io/long/key", std::string(33, 'Q'));
     auto wrongSize = create("x", R"({"keyFile":{"name":"long","namespace":"kasten-io"}})");
@@ -383,11 +383,9 @@ BOOST_FIXTURE_TEST_CASE(without_a_source_directory_create_names_the_key, Passkey
     BOOST_REQUIRE(start(kPassphrase).isOk());
     writeSource("kasten-io/ops/passphrase", kOtherPassphrase);
     auto refused = create("ops", secretSpec("kasten-io", "ops"));
-    BOOST_TEST((refused.status().code() == StatusCode::kInvalid));
-    BOOST_TEST(refused.status().message() ==
-                   "spec.secret: passkeys are read from files under crypto.passkey.source_dir, "
-                   "which is not set",
-               refused.status().message());
+    isInvalid(refused,
+              "spec.secret: passkeys are read from files under crypto.passkey.source_dir, "
+              "which is not set");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_taken_name_is_refused_and_the_first_passkey_stays, Started) {
