@@ -3,7 +3,7 @@
 JOBS   ?= 2
 CONFIG ?= etc/kiod.ini
 
-.PHONY: all deps build run test test-sanitize test-tsan bench bench-api format clean
+.PHONY: all deps build run test test-sanitize test-tsan bench bench-api bench-crypto format clean
 
 all: build
 
@@ -37,6 +37,7 @@ bench: build
 	@scripts/install-deps.sh bench
 	bench/http/run.sh
 	bench/catalog/run.sh
+	bench/crypto/run.sh
 
 # Not part of `bench` yet: its kiod half needs the aggregatedapi module, and
 # until that lands the script measures the peers and exits 1 (see
@@ -44,6 +45,10 @@ bench: build
 bench-api: build
 	@scripts/install-deps.sh bench
 	bench/api/run.sh
+
+# The crypto core in process against `openssl speed` (about a minute).
+bench-crypto: build
+	bench/crypto/run.sh
 
 format:
 	git ls-files '*.h' '*.cpp' | xargs clang-format -i

@@ -1,11 +1,13 @@
 #include "AesGcm.h"
 
+#include "DrbgBatch.h"
+
 #include <kiod/crypto/KeyService.h>
 
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <climits>
+#include <mutex>
 #include <string>
 
 namespace kiod::crypto {
@@ -27,6 +29,13 @@ Status sizeError(const char* what, std::size_t expected, std::size_t got) {
 bool fitsInt(std::size_t size) {
     return size <= static_cast<std::size_t>(INT_MAX);
 }
+
+// Nonces come from a batch per thread, without a lock: every seal takes one.
+constexpr std::size_t kNoncesPerBatch = 64;
+// Keys come from one batch for the process, under a lock: one batch per
+// thread in the secure heap (64 KiB in kiod) would fill it with a few hundred
+// workers, and keys are drawn less often than nonces.
+constexpr std::size_t kKeysPerBatch = 16;
 
 }  // namespace
 
@@ -124,10 +133,22 @@ Status AesGcm::randomNonce(std::span<std::uint8_t> nonce) {
     if (nonce.size() != kNonceSize) {
         return sizeError("nonce", kNonceSize, nonce.size());
     }
-    if (RAND_bytes(nonce.data(), static_cast<int>(nonce.size())) != 1) {
+    thread_local DrbgBatch<Bytes> nonces(kNoncesPerBatch * kNonceSize);
+    if (!nonces.draw(nonce)) {
         return Status::internal("AES-256-GCM: OpenSSL's random generator failed");
     }
     return Status::ok();
+}
+
+SecretBytes AesGcm::randomKey() {
+    static std::mutex mutex;
+    static DrbgBatch<SecretBytes> keys(kKeysPerBatch * kKeySize);
+    SecretBytes key(kKeySize);
+    std::lock_guard lock(mutex);
+    if (!keys.draw(key.span())) {
+        return {};
+    }
+    return key;
 }
 
 }  // namespace kiod::crypto

@@ -44,8 +44,13 @@ public:
     Status open(ByteView nonce, std::initializer_list<ByteView> aad, ByteView ciphertext,
                 ByteView tag, std::span<std::uint8_t> plaintext);
 
-    // 12 bytes from OpenSSL's DRBG. Internal when it fails.
+    // 12 bytes from OpenSSL's DRBG, never handed out before. Internal when
+    // it fails.
     static Status randomNonce(std::span<std::uint8_t> nonce);
+
+    // A new 32-byte key from OpenSSL's DRBG, in the secure heap when it has
+    // room (as SecretBytes::random); empty when the DRBG failed.
+    static SecretBytes randomKey();
 
 private:
     struct ContextFree {

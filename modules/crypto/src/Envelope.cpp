@@ -11,7 +11,9 @@ Result<Bytes> Envelope::seal(AesGcm& key, KeyRef ref, EnvelopeKind kind, ByteVie
     if (Status status = AesGcm::randomNonce(header.nonce); !status) {
         return status;
     }
-    Bytes sealed = header.encode();
+    Bytes sealed;
+    sealed.reserve(header.size() + plaintext.size() + AesGcm::kTagSize);
+    header.appendTo(sealed);
     const std::size_t headerSize = sealed.size();
     sealed.resize(headerSize + plaintext.size() + AesGcm::kTagSize);
     std::span<std::uint8_t> out(sealed);

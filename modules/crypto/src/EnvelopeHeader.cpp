@@ -22,8 +22,14 @@ bool kindMatchesAlgorithm(std::uint8_t kind, std::uint8_t algorithm) {
 }  // namespace
 
 Bytes EnvelopeHeader::encode() const {
-    Bytes out(kMagic.begin(), kMagic.end());
+    Bytes out;
     out.reserve(size());
+    appendTo(out);
+    return out;
+}
+
+void EnvelopeHeader::appendTo(Bytes& out) const {
+    out.insert(out.end(), kMagic.begin(), kMagic.end());
     out.push_back(kFormatVersion);
     out.push_back(static_cast<std::uint8_t>(kind));
     out.push_back(static_cast<std::uint8_t>(algorithm));
@@ -36,7 +42,6 @@ Bytes EnvelopeHeader::encode() const {
     } else {
         out.insert(out.end(), nonce.begin(), nonce.end());
     }
-    return out;
 }
 
 std::optional<EnvelopeHeader> EnvelopeHeader::parse(ByteView blob) {

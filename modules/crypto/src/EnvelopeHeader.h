@@ -49,6 +49,9 @@ struct EnvelopeHeader {
 
     // The header's bytes: kSealedSize or kStreamSize of them.
     Bytes encode() const;
+    // Appends them to `out`, so that a seal writes header, ciphertext and tag
+    // into one allocation.
+    void appendTo(Bytes& out) const;
 
     // The header at the start of `blob`, or nothing when it is not one this
     // build writes: wrong magic, version, kind, algorithm (or a kind and

@@ -165,7 +165,7 @@ Result<Buffer> Keyring::open(ByteView sealed, EnvelopeKind kind, const Owner& ow
 }
 
 Result<DataKey> Keyring::generateDataKey(const Owner& owner) {
-    SecretBytes plaintext = SecretBytes::random(AesGcm::kKeySize);
+    SecretBytes plaintext = AesGcm::randomKey();
     if (plaintext.empty()) {
         return Status::internal("keyring: OpenSSL's random generator failed");
     }
