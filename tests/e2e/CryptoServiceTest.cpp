@@ -2,16 +2,15 @@
 // round trips, the one opaque failure, batches, the keyring's lifecycle
 // (rotate, floor, trim), a rewrap killed in the middle and finished after a
 // restart, and the metrics.
+#include "Base64.h"
 #include "HttpClient.h"
 #include "KiodProcess.h"
 
-#include <Poco/Base64Encoder.h>
 #include <Poco/JSON/Parser.h>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <csignal>
-#include <sstream>
 
 using namespace kiod::test;
 using namespace std::chrono_literals;
@@ -20,15 +19,6 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
-}
-
-std::string base64(const std::string& bytes) {
-    std::ostringstream out;
-    Poco::Base64Encoder encoder(out);
-    encoder.rdbuf()->setLineLength(0);
-    encoder << bytes;
-    encoder.close();
-    return out.str();
 }
 
 Poco::JSON::Object::Ptr parse(const std::string& json) {

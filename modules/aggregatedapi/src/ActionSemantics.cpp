@@ -212,13 +212,6 @@ ObjectJson retireActionFor(const ObjectJson& content, const std::string& content
     return std::move(retire).value();
 }
 
-ApiError removalError(const Status& status, const ResourceInfo& resource, const std::string& name) {
-    if (status.code() == StatusCode::kConflict) {
-        return ApiError::conflict(resource, name, "Precondition failed: " + status.message());
-    }
-    return ApiError::fromStatus(status, resource, name);
-}
-
 }  // namespace
 
 ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const std::string& name,
@@ -244,7 +237,7 @@ ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const
     if (self.family != KindFamily::kRestorePoint) {
         auto removed = store.remove(key, preconditions);
         if (!removed) {
-            return removalError(removed.status(), self, name);
+            return ApiError::fromStatus(removed.status(), self, name);
         }
         return removed.value();
     }
@@ -255,7 +248,7 @@ ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const
         std::vector<catalog::Mutation> mutations{catalog::Mutation::remove(key, preconditions)};
         auto current = store.get(key);
         if (!current) {
-            return removalError(current.status(), self, name);
+            return ApiError::fromStatus(current.status(), self, name);
         }
         auto parsed = ObjectJson::parse(current->json);
         auto contentName =
@@ -278,7 +271,7 @@ ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const
         }
         if (applied.status().code() != StatusCode::kConflict || mutations.size() == 1 ||
             attempt == 4) {
-            return removalError(applied.status(), self, name);
+            return ApiError::fromStatus(applied.status(), self, name);
         }
     }
 }
@@ -328,7 +321,7 @@ ApiResult<StoredObject> ActionSemantics::retireContent(
         bool again = code == StatusCode::kAlreadyExists ||
                      (code == StatusCode::kConflict && preconditions.revision == 0);
         if (!again || attempt == 4) {
-            return removalError(applied.status(), self, name);
+            return ApiError::fromStatus(applied.status(), self, name);
         }
         if (code == StatusCode::kConflict) {
             current = store.get(key);

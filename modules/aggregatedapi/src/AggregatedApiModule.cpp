@@ -1,10 +1,9 @@
 #include "AggregatedApiModule.h"
 
-#include "Validation.h"
-
 #include <kiod/ConfigSection.h>
 #include <kiod/Errors.h>
 #include <kiod/ModuleContext.h>
+#include <kiod/aggregatedapi/ObjectNames.h>
 #include <kiod/metrics/MetricsRegistry.h>
 
 namespace kiod::aggregatedapi {
@@ -12,7 +11,7 @@ namespace kiod::aggregatedapi {
 void AggregatedApiModule::configure(ConfigSection& section) {
     listener_ = section.getListener("listener", "api");
     platformNamespace_ = section.getString("platform_namespace", "kasten-io");
-    if (!Validation::dns1123Label(platformNamespace_).empty()) {
+    if (!dns1123LabelProblem(platformNamespace_).empty()) {
         throw ConfigError(section.fullKey("platform_namespace") + ": '" + platformNamespace_ +
                           "' is not a namespace name (RFC 1123 label)");
     }

@@ -5,6 +5,7 @@
 #include "ResponseFormat.h"
 
 #include <kiod/Router.h>
+#include <kiod/aggregatedapi/ResourceStorage.h>
 #include <kiod/catalog/ObjectStore.h>
 
 #include <memory>
@@ -47,6 +48,9 @@ struct ApiRequest {
     // `[aggregatedapi] platform_namespace`: where the platform's own actions
     // live (ExportAction, ImportAction, BatchRestoreAction, ReportAction).
     std::string platformNamespace;
+    // `store` again, for the kinds a module stores (Backend::kModule): it
+    // has rules of its own for them. Null for the catalog's kinds.
+    std::shared_ptr<ResourceStorage> moduleStorage;
 
     catalog::ObjectKey key() const { return {resource.qualifiedName(), ns, name}; }
     catalog::ObjectKey keyOf(const std::string& otherName) const {

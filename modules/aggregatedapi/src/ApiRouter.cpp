@@ -234,6 +234,7 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
     }
 
     std::shared_ptr<catalog::ObjectStore> store;
+    std::shared_ptr<ResourceStorage> moduleStorage;
     if (resource->backend == Backend::kModule) {
         auto storage = services_.find<ResourceStorage>();
         if (storage) {
@@ -241,6 +242,7 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
             if (std::find(served.begin(), served.end(), resource->qualifiedName()) !=
                 served.end()) {
                 store = storage;
+                moduleStorage = storage;
             }
         }
     } else {
@@ -251,8 +253,8 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
         return;
     }
 
-    ApiRequest request{route, response,    *resource, ns,
-                       name,  subresource, store,     platformNamespace_};
+    ApiRequest request{route,       response, *resource,          ns,           name,
+                       subresource, store,    platformNamespace_, moduleStorage};
     if (verb == "get") {
         ObjectHandler::get(request);
     } else if (verb == "list") {

@@ -231,9 +231,15 @@ void ListHandler::deleteCollection(ApiRequest& request) {
     }
     std::vector<std::string> deleted;
     for (const auto& item : matching) {
-        ApiRequest one{
-            request.route, request.response,         resource, item.key.ns, item.key.name, "",
-            request.store, request.platformNamespace};
+        ApiRequest one{request.route,
+                       request.response,
+                       resource,
+                       item.key.ns,
+                       item.key.name,
+                       "",
+                       request.store,
+                       request.platformNamespace,
+                       request.moduleStorage};
         auto removed =
             ActionSemantics::remove(one, item.key.name, {}, deleteOptions.value().dryRun);
         if (!removed) {

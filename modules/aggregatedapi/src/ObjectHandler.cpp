@@ -378,6 +378,9 @@ void ObjectHandler::create(ApiRequest& request) {
         return;
     }
     auto causes = Validation::forCreate(resource, object, request.platformNamespace);
+    if (causes.empty() && request.moduleStorage) {
+        causes = request.moduleStorage->validateCreate(request.keyOf(name), object.serialize());
+    }
     if (!causes.empty()) {
         ApiError::invalid(resource, name.size() > 253 ? name.substr(0, 253) : name,
                           std::move(causes))

@@ -116,6 +116,16 @@ std::string specSchema(const ResourceInfo& resource) {
             R"({"type": "object", "description": "The RestorePointContent to bind (required).", "properties": {"name": {"type": "string"}}, "required": ["name"]})");
         required.push_back("restorePointContentRef");
     }
+    if (resource.family == KindFamily::kPasskey) {
+        // The crypto module's rules (docs/PASSKEYS.md): exactly one of
+        // secret and keyFile on create; configuration is kiod's own.
+        add("secret",
+            R"({"type": "object", "description": "A passphrase passkey: the Secret whose key passphrase holds it, as mounted under [crypto] passkey.source_dir (NAMESPACE/NAME/passphrase).", "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}}, "required": ["name", "namespace"]})");
+        add("keyFile",
+            R"({"type": "object", "description": "A key-file passkey: the Secret whose key key holds 32 random bytes, as mounted under [crypto] passkey.source_dir (NAMESPACE/NAME/key).", "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}}, "required": ["name", "namespace"]})");
+        add("configuration",
+            R"({"type": "boolean", "description": "Set by kiod: the passkey of its configuration ([crypto] passphrase_file, passphrase_env or credential) that the first start sealed the primary key under."})");
+    }
     std::string schema =
         R"({"type": "object", "description": "The desired state; immutable after creation.", "x-kubernetes-preserve-unknown-fields": true)";
     if (!properties.empty()) {

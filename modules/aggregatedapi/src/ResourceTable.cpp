@@ -116,7 +116,9 @@ ResourceTable::ResourceTable() {
     passkey.columns = Columns::kPasskey;
     passkey.backend = Backend::kModule;
     passkey.stateFieldSelector = false;
-    passkey.statusOnCreate = true;
+    // status (valid, state) is the crypto module's to write: what a create
+    // carries is dropped.
+    passkey.statusOnCreate = false;
     resources_.push_back(passkey);
 }
 

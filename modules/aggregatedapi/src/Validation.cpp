@@ -1,5 +1,7 @@
 #include "Validation.h"
 
+#include <kiod/aggregatedapi/ObjectNames.h>
+
 #include <cctype>
 #include <regex>
 
@@ -8,10 +10,6 @@ namespace kiod::aggregatedapi {
 namespace {
 
 using Causes = std::vector<StatusCause>;
-
-bool alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
 
 void required(Causes& causes, const std::string& field) {
     causes.push_back({"FieldValueRequired", "Required value", field});
@@ -50,7 +48,7 @@ std::string keyProblem(std::string_view key) {
         if (prefix.empty()) {
             return "prefix part must be non-empty";
         }
-        if (auto problem = Validation::dns1123Subdomain(prefix); !problem.empty()) {
+        if (auto problem = dns1123SubdomainProblem(prefix); !problem.empty()) {
             return "prefix part " + problem;
         }
         key = key.substr(slash + 1);
@@ -148,37 +146,11 @@ void subject(Causes& causes, const ResourceInfo& resource, const ObjectJson& obj
 
 }  // namespace
 
-std::string Validation::dns1123Subdomain(std::string_view name) {
-    if (name.size() > 253) {
-        return "must be no more than 253 characters";
-    }
-    bool ok = !name.empty() && alnum(name.front()) && alnum(name.back());
-    for (char c : name) {
-        ok = ok && (alnum(c) || c == '-' || c == '.');
-    }
-    if (!ok) {
-        return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-               "characters, '-' or '.', and must start and end with an alphanumeric character "
-               "(e.g. 'example.com', regex used for validation is "
-               "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-    }
-    return {};
-}
-
 std::vector<StatusCause> Validation::metadata(const ObjectJson& object) {
     Causes causes;
     stringMap(causes, object, "labels", true);
     stringMap(causes, object, "annotations", false);
     return causes;
-}
-
-std::string Validation::dns1123Label(std::string_view name) {
-    if (name.size() > 63 || name.find('.') != std::string_view::npos ||
-        !dns1123Subdomain(name).empty()) {
-        return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-               "'-', and must start and end with an alphanumeric character";
-    }
-    return {};
 }
 
 std::vector<StatusCause> Validation::forCreate(const ResourceInfo& resource,
@@ -193,14 +165,14 @@ std::vector<StatusCause> Validation::forCreate(const ResourceInfo& resource,
     } else if (name.size() > 253) {
         causes.push_back(
             {"FieldValueTooLong", "Too long: may not be more than 253 bytes", "metadata.name"});
-    } else if (auto problem = dns1123Subdomain(name); !problem.empty()) {
+    } else if (auto problem = dns1123SubdomainProblem(name); !problem.empty()) {
         invalid(causes, "metadata.name", name, problem);
     }
     auto ns = object.string({"metadata", "namespace"});
     if (resource.namespaced) {
         if (ns.empty()) {
             required(causes, "metadata.namespace");
-        } else if (auto problem = dns1123Label(ns); !problem.empty()) {
+        } else if (auto problem = dns1123LabelProblem(ns); !problem.empty()) {
             invalid(causes, "metadata.namespace", ns, problem);
         } else if ((kind == "ExportAction" || kind == "ImportAction" ||
                     kind == "BatchRestoreAction" || kind == "ReportAction") &&

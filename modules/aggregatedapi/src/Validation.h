@@ -6,7 +6,6 @@
 #include <kiod/StatusResponse.h>
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace kiod::aggregatedapi {
@@ -26,12 +25,6 @@ public:
                                               const std::string& platformNamespace);
     // metadata alone (labels and annotations), for updates.
     static std::vector<StatusCause> metadata(const ObjectJson& object);
-
-    // RFC 1123 subdomain: lower-case alphanumerics, '-' and '.', starting and
-    // ending alphanumeric, at most 253 characters. Empty when valid, else why.
-    static std::string dns1123Subdomain(std::string_view name);
-    // RFC 1123 label (a namespace): as a subdomain, without '.', at most 63.
-    static std::string dns1123Label(std::string_view name);
 };
 
 }  // namespace kiod::aggregatedapi

@@ -1,6 +1,7 @@
 #include "CryptoModule.h"
 
 #include "MeteredKeyService.h"
+#include "PasskeyStorage.h"
 #include "StoredDataKeys.h"
 
 #include <kiod/ConfigSection.h>
@@ -55,6 +56,12 @@ void CryptoModule::configure(ConfigSection& section) {
                           " is not a power of two");
     }
     scrypt_.log2N = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(n)));
+    auto sourceDir = section.getString("passkey.source_dir", "");
+    if (!sourceDir.empty() && sourceDir.front() != '/') {
+        throw ConfigError(section.fullKey("passkey.source_dir") + ": '" + sourceDir +
+                          "' is not an absolute path");
+    }
+    passkeySources_ = PasskeySourceDirectory(sourceDir);
     rewrap_.batchSize = static_cast<std::size_t>(
         section.getInt("rewrap.batch_size", static_cast<int>(rewrap_.batchSize), 1, 100000));
     rewrap_.keysPerSecond =
@@ -95,9 +102,17 @@ void CryptoModule::initialize(ModuleContext& context) {
             reason = opened.message();
         }
     }
+    auto passkeys =
+        std::make_shared<PasskeyStorage>(objects, keys_, passkeySources_, scrypt_, logger);
     if (reason.empty()) {
         logger.information("keyring unlocked: root key version %u",
                            static_cast<unsigned>(keys_->keyring()->latestVersion()));
+        // Not a reason to stay locked: the keyring works, only `kubectl get
+        // passkeys` misses the passkey until a later start lists it.
+        if (Status listed = passkeys->addMissingObjects(); !listed) {
+            logger.warning("passkeys: cannot list every passkey as an object: %s",
+                           listed.message());
+        }
     } else {
         logger.error("keyring locked: %s", reason);
     }
@@ -125,6 +140,7 @@ void CryptoModule::initialize(ModuleContext& context) {
     context.services().publish<KeyService>(keyService);
     context.services().publish<KeyAdmin>(keys_);
     context.services().publish<DataKeyStore>(dataKeys);
+    context.services().publish<aggregatedapi::ResourceStorage>(passkeys);
 }
 
 void CryptoModule::stop() {

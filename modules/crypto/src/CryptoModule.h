@@ -3,6 +3,7 @@
 #include "CryptoHttpService.h"
 #include "CryptoMetrics.h"
 #include "KeyManager.h"
+#include "PasskeySourceDirectory.h"
 #include "PassphraseSource.h"
 #include "Scrypt.h"
 
@@ -16,13 +17,14 @@ namespace kiod::crypto {
 
 // The crypto module: unlocks the keyring kept in the catalog
 // (KeyManager) with the passphrase from the configuration at start-up, and
-// publishes KeyService (the keyring), KeyAdmin (its lifecycle) and
-// DataKeyStore (data keys kept in the catalog). Locked (no passphrase
+// publishes KeyService (the keyring), KeyAdmin (its lifecycle),
+// DataKeyStore (data keys kept in the catalog) and the passkeys for the
+// aggregated API (PasskeyStorage, a ResourceStorage). Locked (no passphrase
 // source, one that cannot be read, a wrong passphrase) kiod still starts:
 // the services are published all the same and answer Unavailable to every
-// call, and /readyz/crypto fails saying why. With `listener` set, the
-// crypto service (CryptoHttpService) answers on that listener, which should
-// be the internal one.
+// call (passkeys: to every write), and /readyz/crypto fails saying why.
+// With `listener` set, the crypto service (CryptoHttpService) answers on
+// that listener, which should be the internal one.
 class CryptoModule final : public Module {
 public:
     std::string name() const override { return "crypto"; }
@@ -35,6 +37,7 @@ public:
 
 private:
     PassphraseSource passphrase_;
+    PasskeySourceDirectory passkeySources_;
     ScryptParameters scrypt_;
     RewrapSettings rewrap_;
     std::string serviceListener_;  // empty: the HTTP service is off

@@ -36,6 +36,11 @@ Status KeyManager::unlock(const Passkey& passkey) {
     return Status::ok();
 }
 
+bool KeyManager::isUnlocked() {
+    std::lock_guard lock(mutex_);
+    return !primaryKey_.empty();
+}
+
 Result<KeyStatus> KeyManager::rotate() {
     std::lock_guard lock(mutex_);
     if (Status unlocked = requireUnlocked(); !unlocked) {

@@ -41,6 +41,8 @@ public:
     // left under older versions (a pass killed by a restart resumes here).
     // Conflict when already unlocked.
     Status unlock(const Passkey& passkey);
+    // Whether unlock() has succeeded: changes to the keyring need it.
+    bool isUnlocked();
 
     // The keyring every encryption goes through; locked (every call
     // Unavailable) until unlock() succeeds.

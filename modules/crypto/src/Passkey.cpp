@@ -42,19 +42,19 @@ Result<Passkey> Passkey::keyFile(SecretBytes content) {
     return Passkey(PasskeyKind::kKeyFile, std::move(content));
 }
 
-Result<Passkey> Passkey::readKeyFile(const std::string& path) {
+Result<Passkey> Passkey::readKeyFile(const std::string& path, const std::string& what) {
     FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     struct stat info {};
     if (file.fd < 0 || ::fstat(file.fd, &info) != 0) {
-        return Status::unavailable("key file " + path + ": " + std::strerror(errno));
+        return Status::unavailable(what + ": " + std::strerror(errno));
     }
     // The size is checked before reading, so a wrong file (a passphrase
     // file, a PEM key) is refused without its bytes entering memory.
     if (!S_ISREG(info.st_mode)) {
-        return Status::invalid("key file " + path + " is not a regular file");
+        return Status::invalid(what + " is not a regular file");
     }
     if (static_cast<std::uint64_t>(info.st_size) != kKeyFileSize) {
-        return wrongKeyFileSize("key file " + path, static_cast<std::uint64_t>(info.st_size));
+        return wrongKeyFileSize(what, static_cast<std::uint64_t>(info.st_size));
     }
     SecretBytes content(kKeyFileSize);
     std::size_t filled = 0;
@@ -64,10 +64,10 @@ Result<Passkey> Passkey::readKeyFile(const std::string& path) {
             continue;
         }
         if (got < 0) {
-            return Status::unavailable("key file " + path + ": " + std::strerror(errno));
+            return Status::unavailable(what + ": " + std::strerror(errno));
         }
         if (got == 0) {  // shrank since fstat
-            return wrongKeyFileSize("key file " + path, filled);
+            return wrongKeyFileSize(what, filled);
         }
         filled += static_cast<std::size_t>(got);
     }

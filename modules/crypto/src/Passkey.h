@@ -32,9 +32,10 @@ public:
     static Result<Passkey> keyFile(SecretBytes content);
 
     // Reads a key file: exactly 32 bytes, read straight into SecretBytes so
-    // that no stream buffer keeps a copy. Invalid naming the path (never the
-    // content) when it is another size; Unavailable when it cannot be read.
-    static Result<Passkey> readKeyFile(const std::string& path);
+    // that no stream buffer keeps a copy. Invalid naming the file as `what`
+    // says (never its content) when it is another size; Unavailable when it
+    // cannot be read.
+    static Result<Passkey> readKeyFile(const std::string& path, const std::string& what);
 
     PasskeyKind kind() const { return kind_; }
     ByteView secret() const { return secret_.view(); }

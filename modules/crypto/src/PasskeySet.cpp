@@ -198,8 +198,8 @@ Status PasskeySet::remove(std::string_view name) {
     }
     if (records_.size() == 1) {
         return Status::conflict("passkey " + std::string(name) +
-                                " is the last one: without it the primary key and every key "
-                                "under it would be lost; add another passkey first");
+                                " is the last valid passkey: without it the primary key and "
+                                "every key under it would be lost; add another passkey first");
     }
     records_.erase(it);
     return Status::ok();

@@ -85,7 +85,7 @@ Result<Passkey> PassphraseSource::read() const {
     return Status::internal("passphrase source: unknown kind");
 }
 
-Result<Passkey> PassphraseSource::readFile(const std::string& path, const std::string& what) const {
+Result<Passkey> PassphraseSource::readFile(const std::string& path, const std::string& what) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return Status::unavailable("cannot read " + what + ": " + std::strerror(errno));

@@ -30,10 +30,15 @@ public:
     // is the usual way to write one.
     Result<Passkey> read() const;
 
+    // A passphrase file, by the rules above: at most 4096 bytes, one
+    // trailing newline dropped, not empty. Messages name the file as `what`
+    // says, never its content. Passkeys added through the API read theirs
+    // with it too, so that a file unlocks at start-up exactly when it was
+    // accepted as a passkey.
+    static Result<Passkey> readFile(const std::string& path, const std::string& what);
+
 private:
     enum class Kind { kNone, kFile, kEnvironment, kCredential };
-
-    Result<Passkey> readFile(const std::string& path, const std::string& what) const;
 
     Kind kind_ = Kind::kNone;
     std::string value_;  // the path, variable or credential name

@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(state_requirements_turn_transitions_into_added_and_deleted)
     MemoryResponse response;
     MemoryRequest http(response, "");
     kiod::RouteRequest route(http, "api", "/", "fieldSelector=status.state%3DRunning", {});
-    ApiRequest request{route, response, resource, "ns", "", "", nullptr, "kasten-io"};
+    ApiRequest request{route, response, resource, "ns", "", "", nullptr, "kasten-io", nullptr};
     auto selection = Selection::of(request);
     BOOST_TEST_REQUIRE(selection.isOk());
     WatchStream stream(resource, selection.value(), ResponseFormat{});
@@ -252,7 +252,7 @@ BOOST_AUTO_TEST_CASE(table_events_carry_columns_only_first) {
     MemoryResponse response;
     MemoryRequest http(response, "");
     kiod::RouteRequest route(http, "api", "/", "", {});
-    ApiRequest request{route, response, resource, "ns", "", "", nullptr, "kasten-io"};
+    ApiRequest request{route, response, resource, "ns", "", "", nullptr, "kasten-io", nullptr};
     ResponseFormat table;
     table.shape = Shape::kTable;
     WatchStream stream(resource, Selection::of(request).value(), table);

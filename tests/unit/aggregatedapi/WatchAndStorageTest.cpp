@@ -3,6 +3,7 @@
 // publishes.
 #include "ApiError.h"
 #include "ApiHarness.h"
+#include "ObjectJson.h"
 #include "WatchStream.h"
 
 #include <kiod/aggregatedapi/ResourceStorage.h>
@@ -40,16 +41,26 @@ std::vector<std::string> eventLines(const std::string& body) {
 }
 
 // A module's storage for passkeys: here the catalog's store under the
-// passkeys' resource name.
+// passkeys' resource name, with a rule of its own (spec.secret required)
+// and the status it sets on create.
 class PasskeyStorage : public kiod::aggregatedapi::ResourceStorage {
 public:
     explicit PasskeyStorage(std::shared_ptr<kiod::catalog::ObjectStore> store)
         : store_(std::move(store)) {}
     std::vector<std::string> resources() const override { return {"passkeys.vault.kio.kasten.io"}; }
+    std::vector<kiod::StatusCause> validateCreate(const kiod::catalog::ObjectKey&,
+                                                  const std::string& json) const override {
+        if (contains(json, R"("secret":)")) {
+            return {};
+        }
+        return {{"FieldValueRequired", "Required value", "spec.secret"}};
+    }
     kiod::Result<kiod::catalog::StoredObject> create(const kiod::catalog::ObjectKey& key,
                                                      const std::string& json) override {
         ++writes;
-        return store_->create(key, json);
+        auto object = ObjectJson::parse(json);
+        object.value().set({"status", "valid"}, rapidjson::Value(true));
+        return store_->create(key, object.value().serialize());
     }
     kiod::Result<kiod::catalog::StoredObject> get(const kiod::catalog::ObjectKey& key) override {
         return store_->get(key);
@@ -103,7 +114,7 @@ BOOST_AUTO_TEST_CASE(too_old_resource_version_opens_as_an_error_event_with_410) 
     MemoryResponse response;
     MemoryRequest http(response, "");
     kiod::RouteRequest route(http, "api", "/", "", {});
-    ApiRequest request{route, response, resource, "ns", "", "", nullptr, "kasten-io"};
+    ApiRequest request{route, response, resource, "ns", "", "", nullptr, "kasten-io", nullptr};
     WatchStream stream(resource, Selection::of(request).value(), ResponseFormat{});
     auto opened = stream.open(api.store(), {false, 1});
     BOOST_TEST_REQUIRE(static_cast<bool>(opened));
@@ -161,11 +172,21 @@ BOOST_AUTO_TEST_CASE(passkeys_are_served_from_the_storage_a_module_publishes) {
     BOOST_TEST(api.call("GET", passkeys).status == 503);
     auto storage = std::make_shared<PasskeyStorage>(api.sharedStore());
     api.services().publish<ResourceStorage>(storage);
+    // The module's own rules, dry run or not, before it stores anything.
+    for (const std::string query : {"", "?dryRun=All"}) {
+        auto refused =
+            api.call("POST", passkeys + query, R"({"metadata":{"name":"pk1"},"spec":{}})", kJson);
+        BOOST_TEST(refused.status == 422);
+        BOOST_TEST(contains(refused.body, R"("field":"spec.secret")"), refused.body);
+    }
+    BOOST_TEST(storage->writes == 0);
+    // The status is the module's: what the client sends is dropped.
     auto created = api.call(
         "POST", passkeys,
-        R"({"metadata":{"name":"pk1"},"spec":{"secret":{"name":"s","namespace":"kasten-io"}},"status":{"valid":true}})",
+        R"({"metadata":{"name":"pk1"},"spec":{"secret":{"name":"s","namespace":"kasten-io"}},"status":{"valid":false,"x":1}})",
         kJson);
     BOOST_TEST(created.status == 201, created.body);
+    BOOST_TEST(!contains(created.body, R"("x":1)"), created.body);
     BOOST_TEST(storage->writes == 1);
     auto table =
         api.call("GET", passkeys, "", {{"Accept", "application/json;as=Table;v=v1;g=meta.k8s.io"}});

@@ -26,6 +26,8 @@ public:
         std::filesystem::remove_all(dir_);
     }
 
+    // The temporary directory, for a test's own files beside the catalog.
+    const std::string& dir() const { return dir_; }
     std::string path() const { return dir_ + "/model-store.db"; }
 
     // Opens the store (closing it first if open).

@@ -67,7 +67,8 @@ BOOST_AUTO_TEST_CASE(a_deleted_passkey_no_longer_unlocks_and_the_last_cannot_be_
 
     kiod::Status last = set.remove("ops");
     BOOST_TEST((last.code() == StatusCode::kConflict));
-    BOOST_TEST(last.message().find("is the last one") != std::string::npos, last.message());
+    BOOST_TEST(last.message().find("is the last valid passkey") != std::string::npos,
+               last.message());
     BOOST_TEST((keyBytes(set.unlock(passphrase("first passphrase"))) == primaryKey));
 }
 

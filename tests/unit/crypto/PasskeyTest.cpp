@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_SUITE(passkey)
 BOOST_AUTO_TEST_CASE(a_key_file_of_32_bytes_is_read_whole) {
     const Bytes content = patternBytes(32, 7);
     TempFile file(content);
-    auto passkey = Passkey::readKeyFile(file.path);
+    auto passkey = Passkey::readKeyFile(file.path, "key file " + file.path.string());
     BOOST_TEST_REQUIRE(passkey.isOk(), passkey.status().message());
     BOOST_TEST((passkey->kind() == PasskeyKind::kKeyFile));
     BOOST_TEST((Bytes(passkey->secret().begin(), passkey->secret().end()) == content));
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(a_key_file_of_another_size_is_refused_without_its_content) 
     for (std::size_t size : {0, 1, 31, 33, 64}) {
         // Printable content, so that a message quoting it would be caught.
         TempFile file(Bytes(size, 'Q'));
-        auto passkey = Passkey::readKeyFile(file.path);
+        auto passkey = Passkey::readKeyFile(file.path, "key file " + file.path.string());
         BOOST_TEST_REQUIRE(!passkey.isOk());
         const std::string& message = passkey.status().message();
         BOOST_TEST((passkey.status().code() == kiod::StatusCode::kInvalid));
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(a_key_file_of_another_size_is_refused_without_its_content) 
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_key_file_is_unavailable_and_an_empty_passphrase_invalid) {
-    auto missing = Passkey::readKeyFile("/nonexistent/kiod/key");
+    auto missing = Passkey::readKeyFile("/nonexistent/kiod/key", "key file");
     BOOST_TEST((missing.status().code() == kiod::StatusCode::kUnavailable));
     BOOST_TEST((Passkey::passphrase("").status().code() == kiod::StatusCode::kInvalid));
 }

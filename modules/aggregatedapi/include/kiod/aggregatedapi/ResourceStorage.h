@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kiod/StatusResponse.h>
 #include <kiod/catalog/ObjectStore.h>
 
 #include <string>
@@ -17,13 +18,23 @@ namespace kiod::aggregatedapi {
 // keys (`resource` is `plural.group`), the same server-set metadata, the same
 // failures (NotFound, AlreadyExists, Conflict, Invalid, Expired, Overloaded,
 // Unavailable), so the API treats both alike. The API validates requests
-// against its own table of resources before calling it.
+// against its own table of resources (names, metadata, spec an object),
+// then asks the storage about the rest (validateCreate), before calling it.
 class ResourceStorage : public catalog::ObjectStore {
 public:
     static constexpr const char* kServiceName = "aggregatedapi.ResourceStorage";
 
     // The resources (`passkeys.vault.kio.kasten.io`) this storage serves.
     virtual std::vector<std::string> resources() const = 0;
+
+    // What is wrong with `json`, an object about to be created as `key`
+    // that passed the API's own rules: one cause per field (`spec.secret.name`),
+    // as kube-apiserver's validation reports them; empty when nothing is.
+    // The API answers 422 Invalid with them, dry runs included, without
+    // calling create. Only the spec's shape: what needs more than the
+    // object (a file to read, the keyring unlocked) is create's to refuse.
+    virtual std::vector<StatusCause> validateCreate(const catalog::ObjectKey& key,
+                                                    const std::string& json) const = 0;
 };
 
 }  // namespace kiod::aggregatedapi
