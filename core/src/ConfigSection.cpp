@@ -6,6 +6,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace kiod {
@@ -68,7 +69,39 @@ std::string joinQuoted(const std::vector<std::string>& items) {
     return out;
 }
 
+// A suffix and how many of the base unit it stands for.
+using Unit = std::pair<std::string, Poco::UInt64>;
+
+const std::vector<Unit> kSizeUnits = {
+    {"", 1}, {"KiB", 1024}, {"MiB", 1024 * 1024}, {"GiB", 1024 * 1024 * 1024}};
+
+// `text` as a whole number followed by one of `units` (`defaultUnit` when
+// there is none), in the base unit; nothing when it is not one.
+std::optional<Poco::UInt64> withUnit(const std::string& text, const std::vector<Unit>& units,
+                                     const std::string& defaultUnit) {
+    auto unitAt = text.find_first_not_of("0123456789");
+    std::string number = text.substr(0, unitAt);
+    std::string unit = unitAt == std::string::npos ? defaultUnit : Poco::trim(text.substr(unitAt));
+    auto found = std::find_if(units.begin(), units.end(),
+                              [&](const auto& entry) { return entry.first == unit; });
+    Poco::UInt64 amount = 0;
+    if (number.empty() || found == units.end() ||
+        !Poco::NumberParser::tryParseUnsigned64(number, amount) || amount >= (1ULL << 40)) {
+        return std::nullopt;
+    }
+    return amount * found->second;
+}
+
 }  // namespace
+
+std::string sizeText(std::size_t bytes) {
+    for (auto unit = kSizeUnits.rbegin(); unit != kSizeUnits.rend(); ++unit) {
+        if (bytes >= unit->second && bytes % unit->second == 0) {
+            return std::to_string(bytes / unit->second) + unit->first;
+        }
+    }
+    return std::to_string(bytes);
+}
 
 ConfigSection::ConfigSection(const Poco::Util::AbstractConfiguration& config, std::string section,
                              EffectiveConfiguration& effective,
@@ -167,24 +200,29 @@ std::chrono::milliseconds ConfigSection::getDuration(const std::string& key,
                                                      std::chrono::milliseconds min,
                                                      std::chrono::milliseconds max) {
     auto text = raw(key, std::to_string(defaultValue.count()) + "ms");
-    auto unitAt = text.find_first_not_of("0123456789");
-    std::string number = text.substr(0, unitAt);
-    std::string unit = unitAt == std::string::npos ? "s" : Poco::trim(text.substr(unitAt));
-    static const std::vector<std::pair<std::string, long long>> kUnits = {
+    static const std::vector<Unit> kUnits = {
         {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
-    auto found = std::find_if(kUnits.begin(), kUnits.end(),
-                              [&](const auto& entry) { return entry.first == unit; });
-    Poco::UInt64 amount = 0;
-    bool parsed = !number.empty() && found != kUnits.end() &&
-                  Poco::NumberParser::tryParseUnsigned64(number, amount) && amount < (1ULL << 40);
-    auto value = std::chrono::milliseconds(parsed ? amount * found->second : 0);
-    if (!parsed || value < min || value > max) {
+    auto amount = withUnit(text, kUnits, "s");
+    auto value = std::chrono::milliseconds(amount.value_or(0));
+    if (!amount || value < min || value > max) {
         throw ConfigError(fullKey(key) + ": '" + text + "' is not a duration from " +
                           std::to_string(min.count()) + "ms to " + std::to_string(max.count()) +
                           "ms (write it as 500ms, 30s, 5m or 1h)");
     }
     effective_.record(section_, key, text);
     return value;
+}
+
+std::size_t ConfigSection::getSize(const std::string& key, std::size_t defaultValue,
+                                   std::size_t min, std::size_t max) {
+    auto text = raw(key, sizeText(defaultValue));
+    auto value = withUnit(text, kSizeUnits, "");
+    if (!value || *value < min || *value > max) {
+        throw ConfigError(fullKey(key) + ": '" + text + "' is not a size from " + sizeText(min) +
+                          " to " + sizeText(max) + " (write it as 512KiB, 8MiB or in bytes)");
+    }
+    effective_.record(section_, key, text);
+    return *value;
 }
 
 std::string ConfigSection::getListener(const std::string& key, const std::string& defaultValue) {

@@ -16,8 +16,8 @@ namespace kiod {
 // worker runs a request on it (`busy`), only that worker touches it.
 struct Connection {
     Connection(int fd, std::unique_ptr<Transport> transport, Poco::Net::SocketAddress client,
-               Poco::Net::SocketAddress server)
-        : fd(fd), transport(std::move(transport)), client(client), server(server) {}
+               Poco::Net::SocketAddress server, const RequestLimits& limits)
+        : fd(fd), transport(std::move(transport)), client(client), server(server), parser(limits) {}
 
     enum class Flush { kDone, kPending, kFailed };
 
@@ -47,6 +47,11 @@ struct Connection {
     // socket must become readable, not writable.
     bool writeNeedsRead = false;
     std::chrono::steady_clock::time_point deadline;
+    // When the request being received began: at accept for the first (so
+    // that the TLS handshake counts), then at its first byte; unset (the
+    // epoch) between requests. The whole request must arrive within the
+    // read timeout from here, however steadily its bytes trickle in.
+    std::chrono::steady_clock::time_point requestBegan;
     // The response detached from its handler (RouteRequest::detach), while
     // its body is open. Requests that follow wait in `input` until it ends,
     // and timeouts do not apply.

@@ -1,5 +1,7 @@
 #include "CoreConfig.h"
 
+#include "KeyFilePermissions.h"
+
 #include <kiod/Errors.h>
 
 #include <Poco/File.h>
@@ -62,6 +64,17 @@ ListenerConfig readListener(const Poco::Util::AbstractConfiguration& config,
     listener.keepAliveTimeout =
         section.getDuration("keep_alive_timeout", listener.keepAliveTimeout,
                             std::chrono::milliseconds(100), std::chrono::hours(1));
+    listener.readTimeout =
+        section.getDuration("read_timeout", listener.readTimeout, std::chrono::milliseconds(100),
+                            std::chrono::hours(1));
+    listener.maxRequests = section.getInt("max_requests", listener.maxRequests, 1, 1'000'000);
+    auto& limits = listener.limits;
+    limits.maxHeaderBytes =
+        section.getSize("max_header_size", limits.maxHeaderBytes, 1024, 1024 * 1024);
+    limits.maxUrlBytes =
+        section.getSize("max_url_size", limits.maxUrlBytes, 256, limits.maxHeaderBytes);
+    limits.maxBodyBytes =
+        section.getSize("max_body_size", limits.maxBodyBytes, 0, 1024 * 1024 * 1024);
     listener.tls.certFile = readableFile(section, "tls.cert");
     listener.tls.keyFile = readableFile(section, "tls.key");
     listener.tls.clientCaFile = readableFile(section, "tls.client_ca");
@@ -78,6 +91,9 @@ ListenerConfig readListener(const Poco::Util::AbstractConfiguration& config,
     if (!listener.tls.clientCaFile.empty() && !listener.tls.enabled()) {
         throw ConfigError(section.fullKey("tls.client_ca") +
                           ": needs TLS (tls.cert and tls.key, or tls.auto)");
+    }
+    if (auto exposure = keyFileExposure(listener.tls.keyFile); !exposure.empty()) {
+        throw ConfigError(section.fullKey("tls.key") + ": " + exposure);
     }
     section.checkNoUnknownKeys();
     return listener;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "RequestParser.h"
+
 #include <kiod/ConfigSection.h>
 
 #include <Poco/Net/SocketAddress.h>
@@ -35,8 +37,13 @@ struct ListenerConfig {
     int threads = 256;
     // Requests waiting for a worker; beyond them the answer is 429.
     int maxQueued = 1024;
-    std::chrono::milliseconds idleTimeout{60'000};       // a request must arrive within
+    // Requests for workers at once, queued or running; beyond them the
+    // answer is 429. kube-apiserver's --max-requests-inflight.
+    int maxRequests = 400;
+    std::chrono::milliseconds idleTimeout{60'000};       // no byte in or out for this long
     std::chrono::milliseconds keepAliveTimeout{15'000};  // between requests on a connection
+    std::chrono::milliseconds readTimeout{30'000};       // a whole request must arrive within
+    RequestLimits limits;
     TlsConfig tls;
 };
 

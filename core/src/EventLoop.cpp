@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -199,7 +200,9 @@ void EventLoop::acceptAll() {
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         Poco::Net::SocketAddress client(reinterpret_cast<sockaddr*>(&address), length);
         auto connection = handler_.accept(fd, client);
-        connection->deadline = std::chrono::steady_clock::now() + handler_.requestTimeout();
+        auto now = std::chrono::steady_clock::now();
+        connection->requestBegan = now;
+        connection->deadline = deadline(*connection, now);
         control(epoll_, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLRDHUP);
         connections_.emplace(fd, std::move(connection));
     }
@@ -227,8 +230,8 @@ void EventLoop::onEvent(Connection& connection, std::uint32_t events) {
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
         bool peerGone = false;
         char buffer[kReadChunk];
-        while (connection.input.size() <
-               RequestParser::kMaxHeadBytes + RequestParser::kMaxBodyBytes) {
+        auto maxInput = connection.parser.limits().maxRequestBytes();
+        while (connection.input.size() < maxInput) {
             auto result = connection.transport->read(buffer, sizeof buffer);
             connection.input.append(buffer, result.bytes);
             if (result.status != Transport::Status::kOk) {
@@ -242,8 +245,7 @@ void EventLoop::onEvent(Connection& connection, std::uint32_t events) {
             closing_.push_back(connection.fd);
             return;
         }
-        if (connection.stream && connection.input.size() >=
-                                     RequestParser::kMaxHeadBytes + RequestParser::kMaxBodyBytes) {
+        if (connection.stream && connection.input.size() >= maxInput) {
             // Requests wait while a stream is open; a client that piles up
             // this much meanwhile is not one to wait for (and its unread
             // input would wake the loop forever).
@@ -314,7 +316,26 @@ void EventLoop::process(Connection& connection) {
         closing_.push_back(connection.fd);
         return;
     }
-    connection.deadline = now + (idle ? handler_.keepAliveTimeout() : handler_.requestTimeout());
+    if (!idle && connection.requestBegan == std::chrono::steady_clock::time_point()) {
+        connection.requestBegan = now;
+    }
+    connection.deadline = deadline(connection, now);
+}
+
+std::chrono::steady_clock::time_point EventLoop::deadline(
+    const Connection& connection, std::chrono::steady_clock::time_point now) const {
+    bool betweenRequests = connection.requestBegan == std::chrono::steady_clock::time_point() &&
+                           connection.input.empty() && !connection.hasOutput();
+    auto deadline =
+        now + (betweenRequests ? handler_.keepAliveTimeout() : handler_.requestTimeout());
+    // A client that sends a byte now and then is active, but must not hold
+    // the connection (and its buffers) for ever: slowloris. A response that
+    // the client reads slowly is idle_timeout's business.
+    if (connection.requestBegan != std::chrono::steady_clock::time_point() &&
+        !connection.hasOutput()) {
+        deadline = std::min(deadline, connection.requestBegan + handler_.readTimeout());
+    }
+    return deadline;
 }
 
 bool EventLoop::pump(Connection& connection) {

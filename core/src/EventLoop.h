@@ -25,10 +25,12 @@ public:
     virtual bool serve(class EventLoop& loop, Connection& connection) = 0;
     // The status and message for a request the parser rejected.
     virtual void reject(Connection& connection, int status, const std::string& reason) = 0;
-    // How long a connection may sit idle between requests, and how long a
-    // request may take to arrive once begun.
+    // How long a connection may sit idle between requests, how long a
+    // request in progress may go without a byte, and how long it may take
+    // to arrive in all once begun.
     virtual std::chrono::milliseconds keepAliveTimeout() const = 0;
     virtual std::chrono::milliseconds requestTimeout() const = 0;
+    virtual std::chrono::milliseconds readTimeout() const = 0;
     // The loop let go of connection.stream: its body is complete, or the
     // connection is closing. The request it answered is over.
     virtual void streamReleased(Connection& connection) = 0;
@@ -75,6 +77,9 @@ private:
     void updateInterest(Connection& connection);
     void close(Connection& connection);
     void sweep(std::chrono::steady_clock::time_point now);
+    // When `connection` is to be closed unless something happens first.
+    std::chrono::steady_clock::time_point deadline(const Connection& connection,
+                                                   std::chrono::steady_clock::time_point now) const;
     void takeReturned();
     void takeReady();
     // Moves what the connection's stream was written to its output; false

@@ -1,6 +1,7 @@
 #include "Listener.h"
 
 #include "HttpRouter.h"
+#include "KeyFilePermissions.h"
 #include "SelfSignedCertificate.h"
 #include "ServerExchange.h"
 
@@ -11,8 +12,11 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Path.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <map>
+#include <stdexcept>
 
 namespace kiod {
 
@@ -25,33 +29,56 @@ constexpr const char* kCipherList =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-Poco::Net::Context::Ptr makeTlsContext(const ListenerConfig& config, const std::string& dataDir) {
-    Poco::Net::Context::Params params;
-    if (config.tls.autoGenerate) {
+// The files of a listener's TLS context: tls.cert and tls.key, or those
+// tls.auto generated (or reuses).
+TlsConfig tlsFiles(const ListenerConfig& config, const std::string& dataDir) {
+    TlsConfig tls = config.tls;
+    if (tls.autoGenerate) {
         auto generated = SelfSignedCertificate::ensure(
             Poco::Path(Poco::Path(dataDir).makeDirectory(), "tls").toString(), config.name,
             config.address.host().toString());
-        params.certificateFile = generated.certFile;
-        params.privateKeyFile = generated.keyFile;
-    } else {
-        params.certificateFile = config.tls.certFile;
-        params.privateKeyFile = config.tls.keyFile;
+        tls.certFile = generated.certFile;
+        tls.keyFile = generated.keyFile;
     }
-    if (config.tls.clientCaFile.empty()) {
+    return tls;
+}
+
+// The one place a listener's TLS context is made: at start, and again for
+// each reload (ReloadingTlsContext).
+Poco::Net::Context::Ptr makeTlsContext(const TlsConfig& tls) {
+    if (auto exposure = keyFileExposure(tls.keyFile); !exposure.empty()) {
+        throw std::runtime_error(exposure);
+    }
+    Poco::Net::Context::Params params;
+    params.certificateFile = tls.certFile;
+    params.privateKeyFile = tls.keyFile;
+    if (tls.clientCaFile.empty()) {
         params.verificationMode = Poco::Net::Context::VERIFY_NONE;
     } else {
         // Relaxed: a client certificate is verified when presented, not
         // required, so that token clients can use the same listener.
-        params.caLocation = config.tls.clientCaFile;
+        params.caLocation = tls.clientCaFile;
         params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
     }
     params.loadDefaultCAs = false;
     params.cipherList = kCipherList;
-    params.ecdhCurve = "prime256v1";
+    // TLS 1.3 key shares and TLS 1.2 ECDHE: X25519 first, as clients offer
+    // it (no extra round trip to ask for another), then the NIST curves.
+    params.ecdhCurve = "X25519:P-256:P-384";
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+    // Poco loads the two files one after the other and OpenSSL may accept
+    // a key that is not the certificate's (a rotation half done).
+    if (SSL_CTX_check_private_key(context->sslContext()) != 1) {
+        ERR_clear_error();
+        throw std::runtime_error("the private key in '" + tls.keyFile +
+                                 "' does not belong to the certificate in '" + tls.certFile + "'");
+    }
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     context->preferServerCiphers();
+    // A TLS 1.2 client could otherwise make the server redo handshakes on
+    // one connection, each costing it a signature.
+    SSL_CTX_set_options(context->sslContext(), SSL_OP_NO_RENEGOTIATION);
     return context;
 }
 
@@ -63,7 +90,13 @@ Listener::Listener(const ListenerConfig& config, const HttpRouter& router,
     std::string where = "listener " + config_.name + " (" + config_.address.toString() + ")";
     try {
         if (config_.tls.enabled()) {
-            tls_ = makeTlsContext(config_, dataDir);
+            auto tls = tlsFiles(config_, dataDir);
+            std::vector<std::string> files = {tls.certFile, tls.keyFile};
+            if (!tls.clientCaFile.empty()) {
+                files.push_back(tls.clientCaFile);
+            }
+            tls_ = std::make_unique<ReloadingTlsContext>(config_.name, files,
+                                                         [tls] { return makeTlsContext(tls); });
         }
         // No SO_REUSEPORT: a second process on the same port must fail to
         // bind, not silently share the traffic.
@@ -106,28 +139,47 @@ void Listener::start() {
 }
 
 std::unique_ptr<Connection> Listener::accept(int fd, const Poco::Net::SocketAddress& client) {
-    auto transport = tls_ ? Transport::tls(fd, tls_->sslContext()) : Transport::plain(fd);
-    return std::make_unique<Connection>(fd, std::move(transport), client, socket_.address());
+    auto transport = tls_ ? Transport::tls(fd, tls_->current()) : Transport::plain(fd);
+    return std::make_unique<Connection>(fd, std::move(transport), client, socket_.address(),
+                                        config_.limits);
 }
 
 bool Listener::serve(EventLoop& loop, Connection& connection) {
     const auto& parsed = connection.parser.request();
     const auto& router = *router_.load(std::memory_order_acquire);
     auto routed = router.route(config_.name, parsed.method, parsed.target);
-    {
-        // Counted from here, not from when a worker picks it up, so that a
-        // drain also waits for requests still queued.
-        std::lock_guard lock(inflightMutex_);
-        ++inflight_;
-    }
     if (routed.match.execution == Execution::kEventLoop) {
+        // Not counted against max_requests: they run at once, one per loop,
+        // and health probes must pass however busy the workers are.
+        {
+            // Counted from here, not from when a worker picks it up, so that
+            // a drain also waits for requests still queued.
+            std::lock_guard lock(inflightMutex_);
+            ++inflight_;
+        }
         exchange(connection, router, routed, false);
         return false;
     }
+    bool admitted;
+    {
+        std::lock_guard lock(inflightMutex_);
+        admitted = working_ < config_.maxRequests;
+        if (admitted) {
+            ++working_;
+            ++inflight_;
+        }
+    }
     loop.release(connection);
+    if (!admitted) {
+        refuse(loop, connection,
+               "listener " + config_.name + " has as many requests in progress as it may (" +
+                   std::to_string(config_.maxRequests) + "); retry");
+        return true;
+    }
     bool queued =
         workers_->submit([this, &loop, &connection, &router, routed = std::move(routed)]() mutable {
             exchange(connection, router, routed, true);
+            stopWorking();
             if (!connection.stream) {
                 connection.flushAll(std::chrono::seconds(30));
             }
@@ -136,18 +188,30 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
             loop.giveBack(&connection);
         });
     if (!queued) {
-        // Answered here, on the loop, which takes the connection back (and
-        // closes it) once it has sent this.
-        ServerResponse response(connection, false, parsed.method == "HEAD");
-        response.setKeepAlive(false);
-        sendStatus(response, Status::overloaded("listener " + config_.name +
-                                                " is serving as many requests as it may; retry"));
-        response.finish();
-        connection.closeAfterOutput = true;
-        finishRequest(connection);
-        loop.giveBack(&connection);
+        stopWorking();
+        leaveFlight();
+        refuse(loop, connection,
+               "listener " + config_.name + " is serving as many requests as it may; retry");
     }
     return true;
+}
+
+void Listener::refuse(EventLoop& loop, Connection& connection, const std::string& why) {
+    // Answered here, on the loop, which takes the connection back (and
+    // closes it) once it has sent this.
+    const auto& parsed = connection.parser.request();
+    ServerResponse response(connection, false, parsed.method == "HEAD");
+    response.setKeepAlive(false);
+    sendStatus(response, Status::overloaded(why));
+    response.finish();
+    connection.closeAfterOutput = true;
+    consumeRequest(connection);
+    loop.giveBack(&connection);
+}
+
+void Listener::stopWorking() {
+    std::lock_guard lock(inflightMutex_);
+    --working_;
 }
 
 void Listener::exchange(Connection& connection, const HttpRouter& router, RoutedRequest& routed,
@@ -178,6 +242,7 @@ void Listener::consumeRequest(Connection& connection) {
     connection.input.erase(0, connection.parser.consumed());
     connection.parser.reset();
     connection.continueSent = false;
+    connection.requestBegan = {};
 }
 
 void Listener::streamReleased(Connection&) {
@@ -192,11 +257,10 @@ void Listener::leaveFlight() {
 }
 
 void Listener::reject(Connection& connection, int status, const std::string& reason) {
-    static const std::map<int, std::string_view> kReasons = {{400, "BadRequest"},
-                                                             {413, "RequestEntityTooLarge"},
-                                                             {431, "RequestHeaderFieldsTooLarge"},
-                                                             {501, "NotImplemented"},
-                                                             {505, "HTTPVersionNotSupported"}};
+    static const std::map<int, std::string_view> kReasons = {
+        {400, "BadRequest"},        {413, "RequestEntityTooLarge"},
+        {414, "RequestURITooLong"}, {431, "RequestHeaderFieldsTooLarge"},
+        {501, "NotImplemented"},    {505, "HTTPVersionNotSupported"}};
     ServerResponse response(connection, false, false);
     response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
     response.setKeepAlive(false);

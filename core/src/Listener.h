@@ -2,6 +2,7 @@
 
 #include "CoreConfig.h"
 #include "EventLoop.h"
+#include "ReloadingTlsContext.h"
 #include "WorkerPool.h"
 
 #include <Poco/Net/Context.h>
@@ -68,6 +69,7 @@ public:
     void reject(Connection& connection, int status, const std::string& reason) override;
     std::chrono::milliseconds keepAliveTimeout() const override { return config_.keepAliveTimeout; }
     std::chrono::milliseconds requestTimeout() const override { return config_.idleTimeout; }
+    std::chrono::milliseconds readTimeout() const override { return config_.readTimeout; }
     void streamReleased(Connection& connection) override;
 
 private:
@@ -81,10 +83,14 @@ private:
     // (a detached stream).
     void consumeRequest(Connection& connection);
     void leaveFlight();
+    void stopWorking();
+    // Answers 429 from the loop, which then closes the connection (released
+    // from the loop, as for a worker).
+    void refuse(EventLoop& loop, Connection& connection, const std::string& why);
 
     ListenerConfig config_;
     std::atomic<const HttpRouter*> router_;
-    Poco::Net::Context::Ptr tls_;
+    std::unique_ptr<ReloadingTlsContext> tls_;
     Poco::Net::ServerSocket socket_;
     Poco::Net::HTTPServerParams::Ptr params_;
     std::unique_ptr<WorkerPool> workers_;
@@ -96,6 +102,10 @@ private:
     std::mutex inflightMutex_;
     std::condition_variable inflightDone_;
     int inflight_ = 0;
+    // Requests for workers, queued or running, counted against
+    // max_requests; a detached stream no longer counts once its handler
+    // has returned.
+    int working_ = 0;
 };
 
 }  // namespace kiod

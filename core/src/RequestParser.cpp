@@ -1,5 +1,7 @@
 #include "RequestParser.h"
 
+#include <kiod/ConfigSection.h>
+
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -31,6 +33,8 @@ std::string_view trim(std::string_view text) {
 void RequestParser::reset() {
     request_ = ParsedRequest();
     headDone_ = false;
+    headScanned_ = 0;
+    requestLineChecked_ = false;
     headBytes_ = 0;
     bodyBytes_ = 0;
     errorStatus_ = 0;
@@ -48,14 +52,17 @@ RequestParser::State RequestParser::parse(std::string_view input) {
         return State::kError;
     }
     if (!headDone_) {
-        auto end = input.find("\r\n\r\n");
-        if (end == std::string_view::npos) {
-            return input.size() > kMaxHeadBytes
-                       ? fail(431, "the request's header fields are larger than 64 KiB")
-                       : State::kIncomplete;
+        if (auto state = checkRequestLine(input); state == State::kError) {
+            return state;
         }
-        if (end + 4 > kMaxHeadBytes) {
-            return fail(431, "the request's header fields are larger than 64 KiB");
+        // The end marker may straddle what was searched before.
+        auto end = input.find("\r\n\r\n", headScanned_ < 3 ? 0 : headScanned_ - 3);
+        headScanned_ = input.size();
+        if (end == std::string_view::npos) {
+            return input.size() > limits_.maxHeaderBytes ? headTooLarge() : State::kIncomplete;
+        }
+        if (end + 4 > limits_.maxHeaderBytes) {
+            return headTooLarge();
         }
         headBytes_ = end + 4;
         if (auto state = parseHead(input.substr(0, end)); state == State::kError) {
@@ -70,6 +77,38 @@ RequestParser::State RequestParser::parse(std::string_view input) {
     }
     request_.body.assign(input.substr(headBytes_, wanted));
     return State::kComplete;
+}
+
+RequestParser::State RequestParser::headTooLarge() {
+    return fail(431,
+                "the request's header fields are larger than " + sizeText(limits_.maxHeaderBytes));
+}
+
+RequestParser::State RequestParser::checkRequestLine(std::string_view input) {
+    if (requestLineChecked_) {
+        return State::kIncomplete;
+    }
+    // No line end in what was searched before.
+    auto lineEnd = input.find("\r\n", headScanned_ < 1 ? 0 : headScanned_ - 1);
+    if (lineEnd == std::string_view::npos) {
+        // Longer than the longest URL with a method and version around it.
+        constexpr std::size_t kMethodAndVersion = 64;
+        return input.size() > limits_.maxUrlBytes + kMethodAndVersion ? urlTooLong()
+                                                                      : State::kIncomplete;
+    }
+    requestLineChecked_ = true;
+    auto line = input.substr(0, lineEnd);
+    auto targetStart = line.find(' ');
+    auto targetEnd = line.rfind(' ');
+    if (targetStart != std::string_view::npos && targetEnd > targetStart &&
+        targetEnd - targetStart - 1 > limits_.maxUrlBytes) {
+        return urlTooLong();
+    }
+    return State::kIncomplete;
+}
+
+RequestParser::State RequestParser::urlTooLong() {
+    return fail(414, "the request's URL is longer than " + sizeText(limits_.maxUrlBytes));
 }
 
 RequestParser::State RequestParser::parseHead(std::string_view head) {
@@ -114,8 +153,9 @@ RequestParser::State RequestParser::parseHead(std::string_view head) {
                 (hasLength && length != bodyBytes_)) {
                 return fail(400, "invalid Content-Length");
             }
-            if (length > kMaxBodyBytes) {
-                return fail(413, "the request body is larger than 8 MiB");
+            if (length > limits_.maxBodyBytes) {
+                return fail(413,
+                            "the request body is larger than " + sizeText(limits_.maxBodyBytes));
             }
             hasLength = true;
             bodyBytes_ = length;

@@ -54,7 +54,8 @@ private:
 
 class TlsTransport : public Transport {
 public:
-    TlsTransport(int fd, SSL_CTX* context) : fd_(fd), ssl_(SSL_new(context)) {
+    TlsTransport(int fd, Poco::Net::Context::Ptr context)
+        : fd_(fd), context_(std::move(context)), ssl_(SSL_new(context_->sslContext())) {
         if (ssl_) {
             SSL_set_fd(ssl_, fd_);
             SSL_set_accept_state(ssl_);
@@ -113,6 +114,9 @@ private:
     }
 
     int fd_;
+    // Poco keeps its Context in the SSL_CTX's ex_data, for callbacks
+    // during the handshake: it must outlive this SSL.
+    Poco::Net::Context::Ptr context_;
     SSL* ssl_;
 };
 
@@ -122,8 +126,8 @@ std::unique_ptr<Transport> Transport::plain(int fd) {
     return std::make_unique<PlainTransport>(fd);
 }
 
-std::unique_ptr<Transport> Transport::tls(int fd, SSL_CTX* context) {
-    return std::make_unique<TlsTransport>(fd, context);
+std::unique_ptr<Transport> Transport::tls(int fd, Poco::Net::Context::Ptr context) {
+    return std::make_unique<TlsTransport>(fd, std::move(context));
 }
 
 }  // namespace kiod

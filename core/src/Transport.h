@@ -1,10 +1,11 @@
 #pragma once
 
+#include <Poco/Net/Context.h>
+
 #include <cstddef>
 #include <memory>
 
 using SSL = struct ssl_st;
-using SSL_CTX = struct ssl_ctx_st;
 
 namespace kiod {
 
@@ -27,9 +28,10 @@ public:
 
     // Takes ownership of `fd` (already non-blocking) and closes it on
     // destruction. With `tls`, performs the server side of a TLS handshake
-    // on the first reads.
+    // on the first reads, and keeps `tls` for as long as the connection
+    // lasts (a certificate reload replaces the listener's).
     static std::unique_ptr<Transport> plain(int fd);
-    static std::unique_ptr<Transport> tls(int fd, SSL_CTX* tls);
+    static std::unique_ptr<Transport> tls(int fd, Poco::Net::Context::Ptr tls);
 };
 
 }  // namespace kiod

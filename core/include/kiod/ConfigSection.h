@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <set>
 #include <string>
@@ -26,6 +27,10 @@ private:
     std::vector<std::string> sectionOrder_;
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> sections_;
 };
+
+// `bytes` as getSize() reads it and people write it: `8MiB`, `64KiB`, or
+// the bare number when no unit divides it.
+std::string sizeText(std::size_t bytes);
 
 // Typed, validated access to one section of the configuration, such as
 // [listener.api] or [metrics]. Each getter returns the value or the default,
@@ -57,6 +62,9 @@ public:
                                           std::chrono::milliseconds defaultValue,
                                           std::chrono::milliseconds min,
                                           std::chrono::milliseconds max);
+    // A size in bytes such as `512KiB`, `8MiB` or `1GiB`; a bare number is bytes.
+    std::size_t getSize(const std::string& key, std::size_t defaultValue, std::size_t min,
+                        std::size_t max);
     // The name of a configured listener ([listener.NAME]).
     std::string getListener(const std::string& key, const std::string& defaultValue);
 

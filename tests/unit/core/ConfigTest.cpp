@@ -10,6 +10,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -161,6 +163,85 @@ BOOST_AUTO_TEST_CASE(durations_accept_units) {
     BOOST_TEST(get("c") == 300'000);
     BOOST_TEST(get("d") == 3'600'000);
     BOOST_TEST(get("e") == 7'000);
+}
+
+BOOST_AUTO_TEST_CASE(sizes_accept_units) {
+    auto config = ini("[s]\na = 512\nb = 64KiB\nc = 8MiB\nd = 1GiB\ne = 8MB\nf = 2KiB\n");
+    kiod::EffectiveConfiguration effective;
+    kiod::ConfigSection section(*config, "s", effective);
+    auto get = [&](const char* key) { return section.getSize(key, 0, 0, 1ULL << 30); };
+    BOOST_TEST(get("a") == 512u);
+    BOOST_TEST(get("b") == 64u * 1024);
+    BOOST_TEST(get("c") == 8u * 1024 * 1024);
+    BOOST_TEST(get("d") == 1u << 30);
+    BOOST_CHECK_EXCEPTION(get("e"), kiod::ConfigError, [](const auto& e) {
+        return std::string(e.what()) ==
+               "s.e: '8MB' is not a size from 0 to 1GiB (write it as 512KiB, 8MiB or in bytes)";
+    });
+    BOOST_CHECK_THROW(section.getSize("f", 0, 4096, 8192), kiod::ConfigError);
+    BOOST_TEST(section.getSize("default", 3 * 1024 * 1024, 0, 1ULL << 30) == 3u * 1024 * 1024);
+    BOOST_TEST(effective.toIni().find("default = 3MiB\n") != std::string::npos, effective.toIni());
+    BOOST_TEST(kiod::sizeText(1536) == "1536");
+}
+
+BOOST_AUTO_TEST_CASE(request_limits_have_defaults_and_can_be_set) {
+    auto defaults = read(kMinimal).listeners[0];
+    BOOST_TEST(defaults.limits.maxHeaderBytes == 64u * 1024);
+    BOOST_TEST(defaults.limits.maxUrlBytes == 16u * 1024);
+    BOOST_TEST(defaults.limits.maxBodyBytes == 8u * 1024 * 1024);
+    BOOST_TEST(defaults.maxRequests == 400);
+    BOOST_TEST(defaults.readTimeout.count() == 30'000);
+
+    auto set = read(kMinimal +
+                    "max_header_size = 8KiB\nmax_url_size = 4KiB\nmax_body_size = 1MiB\n"
+                    "max_requests = 10\nread_timeout = 5s\n")
+                   .listeners[0];
+    BOOST_TEST(set.limits.maxHeaderBytes == 8u * 1024);
+    BOOST_TEST(set.limits.maxUrlBytes == 4u * 1024);
+    BOOST_TEST(set.limits.maxBodyBytes == 1024u * 1024);
+    BOOST_TEST(set.maxRequests == 10);
+    BOOST_TEST(set.readTimeout.count() == 5'000);
+
+    expectErrorNaming(kMinimal + "max_body_size = 2GiB\n", "listener.api.max_body_size");
+    expectErrorNaming(kMinimal + "max_header_size = 8KiB\nmax_url_size = 16KiB\n",
+                      "listener.api.max_url_size");
+    expectErrorNaming(kMinimal + "max_requests = 0\n", "listener.api.max_requests");
+    expectErrorNaming(kMinimal + "read_timeout = 0s\n", "listener.api.read_timeout");
+}
+
+BOOST_AUTO_TEST_CASE(a_private_key_others_can_read_is_refused_naming_it) {
+    // Owned by someone other than root, as kiod's own user would own it.
+    char path[] = "/tmp/kiod-key-XXXXXX";
+    int fd = mkstemp(path);
+    BOOST_REQUIRE(fd >= 0);
+    BOOST_REQUIRE(fchown(fd, geteuid() == 0 ? 65534 : geteuid(), -1) == 0);
+    close(fd);
+    auto config = [&](const char* mode) {
+        chmod(path, std::stoi(mode, nullptr, 8));
+        return kMinimal + "tls.cert = /etc/hostname\ntls.key = " + path + "\n";
+    };
+    BOOST_CHECK_NO_THROW(read(config("0600")));
+    BOOST_CHECK_NO_THROW(read(config("0400")));
+    for (const char* mode : {"0644", "0640", "0604", "0660"}) {
+        try {
+            read(config(mode));
+            BOOST_ERROR(std::string("no ConfigError for mode ") + mode);
+        } catch (const kiod::ConfigError& e) {
+            BOOST_TEST(std::string(e.what()) == "listener.api.tls.key: '" + std::string(path) +
+                                                    "' has mode " + mode + ", which lets " +
+                                                    (mode[3] == '0' ? "its group" : "other users") +
+                                                    " at the private key; make it 0600 or stricter",
+                       e.what());
+        }
+    }
+    // Root's key may be its group's: a Kubernetes Secret mounted with fsGroup.
+    if (geteuid() == 0 && chown(path, 0, 0) == 0) {
+        BOOST_CHECK_NO_THROW(read(config("0440")));
+        BOOST_CHECK_NO_THROW(read(config("0640")));
+        BOOST_CHECK_THROW(read(config("0644")), kiod::ConfigError);
+        BOOST_CHECK_THROW(read(config("0660")), kiod::ConfigError);
+    }
+    unlink(path);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(writes_past_max_unsent_are_refused_and_end_the_stream_too_s
 BOOST_AUTO_TEST_CASE(detach_sends_the_head_chunked_and_dropping_every_handle_closes_it) {
     int fds[2];
     BOOST_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0);
-    kiod::Connection connection(fds[0], kiod::Transport::plain(fds[0]), {}, {});
+    kiod::Connection connection(fds[0], kiod::Transport::plain(fds[0]), {}, {}, {});
     {
         kiod::ServerResponse response(connection, false, false);
         auto handle = response.detach({});

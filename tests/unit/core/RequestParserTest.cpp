@@ -80,4 +80,51 @@ BOOST_AUTO_TEST_CASE(reset_starts_the_next_request) {
     BOOST_TEST(parser.request().headers.empty());
 }
 
+BOOST_AUTO_TEST_CASE(limits_are_the_listeners) {
+    kiod::RequestLimits limits;
+    limits.maxHeaderBytes = 2048;
+    limits.maxUrlBytes = 300;
+    limits.maxBodyBytes = 10;
+    struct Case {
+        std::string input;
+        int status;
+        std::string reason;
+    };
+    std::vector<Case> cases = {
+        {"POST /x HTTP/1.1\r\nContent-Length: 11\r\n\r\n", 413, "larger than 10"},
+        {"GET /x HTTP/1.1\r\nX: " + std::string(2100, 'a') + "\r\n\r\n", 431, "2KiB"},
+        {"GET /" + std::string(300, 'a') + " HTTP/1.1\r\n\r\n", 414, "300"},
+        // refused before the line ends
+        {"GET /" + std::string(400, 'a'), 414, "longer than 300"},
+    };
+    for (const auto& c : cases) {
+        RequestParser parser(limits);
+        BOOST_TEST((parser.parse(c.input) == State::kError), c.input.substr(0, 60));
+        BOOST_TEST(parser.errorStatus() == c.status, c.input.substr(0, 60));
+        BOOST_TEST(parser.errorReason().find(c.reason) != std::string::npos, parser.errorReason());
+    }
+    RequestParser parser(limits);
+    BOOST_TEST(
+        (parser.parse("POST /" + std::string(299, 'a') +
+                      " HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789") == State::kComplete));
+}
+
+BOOST_AUTO_TEST_CASE(a_head_that_arrives_byte_by_byte_is_parsed_once_whole) {
+    std::string request = "GET /" + std::string(100, 'u') +
+                          " HTTP/1.1\r\nHost: kiod\r\nX: y\r\n\r\nGET /next HTTP/1.1\r\n";
+    RequestParser parser;
+    std::string input;
+    auto state = State::kIncomplete;
+    for (char c : request) {
+        input += c;
+        state = parser.parse(input);
+        if (state != State::kIncomplete) {
+            break;
+        }
+    }
+    BOOST_REQUIRE(state == State::kComplete);
+    BOOST_TEST(parser.request().headers.size() == 2u);
+    BOOST_TEST(input.size() == parser.consumed());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
