@@ -1,5 +1,7 @@
 #include "ObjectJson.h"
 
+#include <kiod/JsonDepth.h>
+
 #include <cstring>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
@@ -8,6 +10,10 @@
 namespace kiod::aggregatedapi {
 
 Result<ObjectJson> ObjectJson::parse(std::string_view json) {
+    if (jsonTooDeep(json)) {
+        return Status::badRequest("the body of the request nests deeper than " +
+                                  std::to_string(kMaxJsonDepth) + " levels");
+    }
     ObjectJson object;
     object.document_.Parse(json.data(), json.size());
     if (object.document_.HasParseError()) {

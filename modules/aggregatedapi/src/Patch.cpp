@@ -1,5 +1,7 @@
 #include "Patch.h"
 
+#include <kiod/JsonDepth.h>
+
 #include <Poco/String.h>
 
 #include <rapidjson/error/en.h>
@@ -275,6 +277,10 @@ Status Patch::applyJsonPatch(rapidjson::Document& target, const Value& operation
 }
 
 Status Patch::apply(PatchType type, rapidjson::Document& target, std::string_view patch) {
+    if (jsonTooDeep(patch)) {
+        return Status::badRequest("the patch nests deeper than " + std::to_string(kMaxJsonDepth) +
+                                  " levels");
+    }
     rapidjson::Document parsed;
     parsed.Parse(patch.data(), patch.size());
     if (parsed.HasParseError()) {

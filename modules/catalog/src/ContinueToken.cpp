@@ -1,5 +1,7 @@
 #include "ContinueToken.h"
 
+#include <kiod/JsonDepth.h>
+
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 
@@ -51,6 +53,9 @@ Result<ContinueToken> ContinueToken::decode(const std::string& text) {
         Poco::Base64Decoder decoder(in, kBase64Options);
         json.assign(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
     } catch (const std::exception&) {
+        return bad;
+    }
+    if (jsonTooDeep(json)) {
         return bad;
     }
     rapidjson::Document document;

@@ -1,5 +1,7 @@
 #include "ObjectDocument.h"
 
+#include <kiod/JsonDepth.h>
+
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -42,6 +44,9 @@ void setString(Value& object, const char* name, const std::string& value,
 Result<ObjectDocument> ObjectDocument::parse(const ObjectKey& key, const std::string& json) {
     ObjectDocument object;
     auto& document = object.document_;
+    if (jsonTooDeep(json)) {
+        return invalid("the object nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    }
     document.Parse(json.c_str(), json.size());
     if (document.HasParseError()) {
         return invalid("the object is not valid JSON: " +

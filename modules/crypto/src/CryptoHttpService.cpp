@@ -4,6 +4,7 @@
 #include "EnvelopeHeader.h"
 #include "OwnerJson.h"
 
+#include <kiod/JsonDepth.h>
 #include <kiod/StatusResponse.h>
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -30,8 +31,8 @@ Result<rapidjson::Document> parseBody(RouteRequest& request) {
     std::string body;
     Poco::StreamCopier::copyToString(request.http().stream(), body);
     rapidjson::Document document;
-    document.Parse(body.data(), body.size());
-    if (document.HasParseError() || !document.IsObject()) {
+    if (jsonTooDeep(body) || document.Parse(body.data(), body.size()).HasParseError() ||
+        !document.IsObject()) {
         return Status::badRequest("the request body must be a JSON object");
     }
     return document;

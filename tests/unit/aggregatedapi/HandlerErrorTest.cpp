@@ -45,6 +45,26 @@ BOOST_AUTO_TEST_CASE(malformed_json_is_a_bad_request_and_stores_nothing) {
     BOOST_TEST(api.count(kResource) == 0u);
 }
 
+// Regression: 2 MiB of `[` overflowed the stack in rapidjson's recursive
+// parser and killed kiod (the hostile-input test found it).
+BOOST_AUTO_TEST_CASE(json_nested_too_deep_is_a_bad_request_not_a_crash) {
+    ApiHarness api;
+    std::string deep(2 * 1024 * 1024, '[');
+    auto create = api.call("POST", kCollection, deep, kJson);
+    isStatus(create, 400, "BadRequest");
+    BOOST_TEST(contains(create.body, "nests deeper than 1000 levels"), create.body);
+    BOOST_REQUIRE(api.call("POST", kCollection, action("a"), kJson).status == 201);
+    auto patch = api.call("PATCH", kCollection + "/a", "{\"metadata\":" + deep,
+                          {{"Content-Type", "application/merge-patch+json"}});
+    isStatus(patch, 400, "BadRequest");
+    BOOST_TEST(contains(patch.body, "nests deeper than 1000 levels"), patch.body);
+    // as deep as allowed is fine
+    auto nested = std::string(998, '[') + std::string(998, ']');
+    BOOST_TEST(api.call("POST", kCollection, action("b", R"(,"x":)" + nested), kJson).status ==
+               201);
+    BOOST_TEST(api.count(kResource) == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_kind_or_api_version_is_a_bad_request) {
     ApiHarness api;
     auto kind = api.call(
