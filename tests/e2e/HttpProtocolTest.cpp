@@ -10,6 +10,9 @@
 #include <Poco/String.h>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <thread>
+
 using namespace kiod::test;
 
 BOOST_AUTO_TEST_SUITE(http_protocol)
@@ -100,6 +103,103 @@ BOOST_AUTO_TEST_CASE(full_worker_pool_answers_429_with_retry_after) {
     // Routes that run on the event loop are still served.
     BOOST_TEST(get(kiod.url("api"), "/livez").status == 200);
     BOOST_TEST(busy.readUntil("finished\n").find("finished\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_requests_get_413_414_and_431_from_the_listeners_limits) {
+    TempDir dir;
+    KiodProcess kiod(
+        dir, baseConfig(dir),
+        {"--set", "listener.api.max_body_size=1KiB", "--set", "listener.api.max_url_size=2KiB",
+         "--set", "listener.api.max_header_size=8KiB"});
+    struct Case {
+        std::string request;
+        std::string statusLine;
+        std::string reason;
+    };
+    std::vector<Case> cases = {
+        {"POST /livez HTTP/1.1\r\nContent-Length: 1025\r\n\r\n",
+         "HTTP/1.1 413 Request Entity Too Large", R"("reason":"RequestEntityTooLarge")"},
+        {"GET /" + std::string(3000, 'u') + " HTTP/1.1\r\n\r\n",
+         "HTTP/1.1 414 Request-URI Too Large", R"("reason":"RequestURITooLong")"},
+        {"GET /livez HTTP/1.1\r\nX: " + std::string(9000, 'h') + "\r\n\r\n",
+         "HTTP/1.1 431 Request Header Fields Too Large",
+         R"("reason":"RequestHeaderFieldsTooLarge")"},
+    };
+    for (const auto& c : cases) {
+        RawConnection connection(kiod.url("api"));
+        connection.send(c.request);
+        auto answer = connection.readToEnd();  // and the connection closes
+        BOOST_TEST(answer.rfind(c.statusLine + "\r\n", 0) == 0, answer);
+        BOOST_TEST(answer.find(c.reason) != std::string::npos, answer);
+    }
+    // The metrics listener keeps the defaults.
+    RawConnection metrics(kiod.url("metrics"));
+    metrics.send("POST /livez HTTP/1.1\r\nContent-Length: 1025\r\nConnection: close\r\n\r\n" +
+                 std::string(1025, 'b'));
+    BOOST_TEST(metrics.readToEnd().rfind("HTTP/1.1 405", 0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(requests_beyond_max_requests_get_429_with_retry_after) {
+    TempDir dir;
+    KiodProcess kiod(dir, baseConfig(dir, "slowroute"),
+                     {"--set", "listener.api.threads=4", "--set", "listener.api.max_requests=1"});
+    RawConnection busy(kiod.url("api"));
+    busy.send("GET /slow?ms=1000 HTTP/1.1\r\n\r\n");
+    busy.readUntil("started\n");  // the one request allowed is in progress
+
+    RawConnection refused(kiod.url("api"));
+    refused.send("GET /slow HTTP/1.1\r\n\r\n");
+    auto answer = refused.readToEnd();
+    BOOST_TEST(answer.rfind("HTTP/1.1 429 Too Many Requests\r\n", 0) == 0, answer);
+    BOOST_TEST(answer.find("Retry-After: 1\r\n") != std::string::npos, answer);
+    BOOST_TEST(answer.find(R"("reason":"TooManyRequests")") != std::string::npos, answer);
+    BOOST_TEST(answer.find("as many requests in progress as it may (1)") != std::string::npos,
+               answer);
+    // Health endpoints run on the event loop and are not counted.
+    BOOST_TEST(get(kiod.url("api"), "/livez").status == 200);
+    busy.readUntil("finished\n");
+    // The request is over: the next one is admitted.
+    BOOST_TEST(get(kiod.url("api"), "/slow?ms=1").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(slowloris_connections_are_cut_after_read_timeout_while_others_are_served) {
+    TempDir dir;
+    KiodProcess kiod(dir, baseConfig(dir),
+                     {"--set", "listener.api.read_timeout=1s", "--set",
+                      "listener.api.idle_timeout=1h", "--set", "listener.api.tls.auto=true"});
+    // Each sends a header byte every 50 ms: never idle, never done.
+    std::vector<std::unique_ptr<RawConnection>> trickling;
+    for (int i = 0; i < 50; ++i) {
+        trickling.push_back(std::make_unique<RawConnection>(kiod.url("api")));
+        trickling.back()->send("GET /livez HTTP/1.1\r\nX-Slow: ");
+    }
+    auto start = std::chrono::steady_clock::now();
+    auto deadline = start + std::chrono::seconds(15);
+    std::size_t cut = 0;
+    int served = 0;
+    while (cut < trickling.size() && std::chrono::steady_clock::now() < deadline) {
+        for (auto& connection : trickling) {
+            if (!connection) {
+                continue;
+            }
+            try {
+                connection->send("a");
+            } catch (const Poco::Exception&) {
+                connection.reset();  // kiod closed it: the send after that fails
+                ++cut;
+            }
+        }
+        BOOST_TEST_REQUIRE(get(kiod.url("api"), "/livez").status == 200);
+        ++served;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the trickle's pace
+    }
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(cut == trickling.size());
+    BOOST_TEST(elapsed >= std::chrono::seconds(1));
+    BOOST_TEST_MESSAGE("slowloris: "
+                       << cut << " connections cut after "
+                       << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
+                       << " ms; " << served << " requests served meanwhile");
 }
 
 BOOST_AUTO_TEST_CASE(idle_connections_hold_no_worker) {
