@@ -4,6 +4,7 @@
 
 #include <kiod/StatusResponse.h>
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -167,6 +168,13 @@ void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
         } else {
             sendStatus(response, 404, "NotFound",
                        "the server could not find the requested resource");
+        }
+    } catch (const Poco::URISyntaxException& e) {
+        // A malformed escape in the query (`%ZZ`), met when the handler
+        // read it: the client's mistake.
+        if (!response.sent()) {
+            sendStatus(response, 400, "BadRequest",
+                       "the request's query is malformed: " + e.message());
         }
     } catch (const std::exception& e) {
         Poco::Logger::get("kiod.http")

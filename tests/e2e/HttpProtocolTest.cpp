@@ -139,6 +139,20 @@ BOOST_AUTO_TEST_CASE(oversized_requests_get_413_414_and_431_from_the_listeners_l
     BOOST_TEST(metrics.readToEnd().rfind("HTTP/1.1 405", 0) == 0);
 }
 
+// Regression: a malformed escape in the query was a 500 InternalError (the
+// hostile-input test found it).
+BOOST_AUTO_TEST_CASE(a_malformed_query_escape_is_a_bad_request) {
+    TempDir dir;
+    KiodProcess kiod(dir, baseConfig(dir));
+    for (const char* query : {"?exclude=%ZZ", "?verbose&exclude=%5"}) {
+        auto answer = get(kiod.url("api"), std::string("/readyz") + query);
+        BOOST_TEST(answer.status == 400, query);
+        BOOST_TEST(answer.body.find(R"("reason":"BadRequest")") != std::string::npos, answer.body);
+        BOOST_TEST(answer.body.find("the request's query is malformed") != std::string::npos,
+                   answer.body);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(requests_beyond_max_requests_get_429_with_retry_after) {
     TempDir dir;
     KiodProcess kiod(dir, baseConfig(dir, "slowroute"),
