@@ -22,11 +22,19 @@ public:
     // Reads until the server closes the connection; everything received.
     std::string readToEnd();
 
+    // Reads one whole response (its head, then a body by Content-Length,
+    // chunks or the connection's end; none when `headOnly`, as for HEAD),
+    // skipping 1xx, and takes it out of received(). Its status code, or 0
+    // when the connection closed before it was complete.
+    int readResponse(bool headOnly = false);
+
     // Waits for more bytes, or for the server to close the connection.
     void readSome();
     // Everything read so far.
     const std::string& received() const { return received_; }
-    bool closed() const { return closed_; }
+    // The server closed the connection, or said in its last response
+    // (read by readResponse) that it would.
+    bool closed() const;
 
     // Closes this end, as a client that goes away.
     void close() { socket_.close(); }
@@ -35,6 +43,7 @@ private:
     Poco::Net::StreamSocket socket_;
     std::string received_;
     bool closed_ = false;
+    bool closing_ = false;
 };
 
 // How many times `part` occurs in `text`.
