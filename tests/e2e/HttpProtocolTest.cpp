@@ -15,6 +15,27 @@
 
 using namespace kiod::test;
 
+namespace {
+
+// Takes the one request `kiod`'s api listener admits with `busy` (a /slow
+// one, running until it has finished), then checks that another request
+// gets 429 with Retry-After, and returns that answer. Event-loop routes are
+// still served meanwhile.
+std::string refusedWhileBusy(const KiodProcess& kiod, RawConnection& busy) {
+    busy.send("GET /slow?ms=1000 HTTP/1.1\r\n\r\n");
+    busy.readUntil("started\n");
+    RawConnection refused(kiod.url("api"));
+    refused.send("GET /slow HTTP/1.1\r\n\r\n");
+    auto answer = refused.readToEnd();
+    BOOST_TEST(answer.rfind("HTTP/1.1 429 Too Many Requests\r\n", 0) == 0, answer);
+    BOOST_TEST(answer.find("Retry-After: 1\r\n") != std::string::npos, answer);
+    BOOST_TEST(answer.find(R"("reason":"TooManyRequests")") != std::string::npos, answer);
+    BOOST_TEST(get(kiod.url("api"), "/livez").status == 200);
+    return answer;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(http_protocol)
 
 BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order_on_one_connection) {
@@ -91,17 +112,7 @@ BOOST_AUTO_TEST_CASE(full_worker_pool_answers_429_with_retry_after) {
     KiodProcess kiod(dir, baseConfig(dir, "slowroute"),
                      {"--set", "listener.api.threads=1", "--set", "listener.api.max_queued=0"});
     RawConnection busy(kiod.url("api"));
-    busy.send("GET /slow?ms=500 HTTP/1.1\r\n\r\n");
-    busy.readUntil("started\n");  // the only worker is taken
-
-    RawConnection refused(kiod.url("api"));
-    refused.send("GET /slow HTTP/1.1\r\n\r\n");
-    auto answer = refused.readToEnd();
-    BOOST_TEST(answer.rfind("HTTP/1.1 429 Too Many Requests\r\n", 0) == 0, answer);
-    BOOST_TEST(answer.find("Retry-After: 1\r\n") != std::string::npos);
-    BOOST_TEST(answer.find(R"("reason":"TooManyRequests")") != std::string::npos);
-    // Routes that run on the event loop are still served.
-    BOOST_TEST(get(kiod.url("api"), "/livez").status == 200);
+    refusedWhileBusy(kiod, busy);  // the only worker is taken
     BOOST_TEST(busy.readUntil("finished\n").find("finished\n") != std::string::npos);
 }
 
@@ -158,19 +169,9 @@ BOOST_AUTO_TEST_CASE(requests_beyond_max_requests_get_429_with_retry_after) {
     KiodProcess kiod(dir, baseConfig(dir, "slowroute"),
                      {"--set", "listener.api.threads=4", "--set", "listener.api.max_requests=1"});
     RawConnection busy(kiod.url("api"));
-    busy.send("GET /slow?ms=1000 HTTP/1.1\r\n\r\n");
-    busy.readUntil("started\n");  // the one request allowed is in progress
-
-    RawConnection refused(kiod.url("api"));
-    refused.send("GET /slow HTTP/1.1\r\n\r\n");
-    auto answer = refused.readToEnd();
-    BOOST_TEST(answer.rfind("HTTP/1.1 429 Too Many Requests\r\n", 0) == 0, answer);
-    BOOST_TEST(answer.find("Retry-After: 1\r\n") != std::string::npos, answer);
-    BOOST_TEST(answer.find(R"("reason":"TooManyRequests")") != std::string::npos, answer);
+    auto answer = refusedWhileBusy(kiod, busy);  // the one request allowed is in progress
     BOOST_TEST(answer.find("as many requests in progress as it may (1)") != std::string::npos,
                answer);
-    // Health endpoints run on the event loop and are not counted.
-    BOOST_TEST(get(kiod.url("api"), "/livez").status == 200);
     busy.readUntil("finished\n");
     // The request is over: the next one is admitted.
     BOOST_TEST(get(kiod.url("api"), "/slow?ms=1").status == 200);
