@@ -3,7 +3,7 @@
 JOBS   ?= 2
 CONFIG ?= etc/kiod.ini
 
-.PHONY: all deps build run test test-sanitize test-tsan bench bench-api bench-crypto format clean
+.PHONY: all deps build run test test-sanitize test-tsan fuzz bench bench-api bench-crypto format clean
 
 all: build
 
@@ -33,6 +33,14 @@ test-tsan: deps
 	cmake --build --preset tsan -j$(JOBS)
 	ctest --preset tsan
 
+# The libFuzzer targets (tests/fuzz), each for FUZZ_SECONDS from its seed
+# corpus; a crash stops the run and leaves its input in build-fuzz/crashes/.
+FUZZ_SECONDS ?= 45
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j$(JOBS)
+	scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS) label_selector continue_token object_json ciphertext
+
 bench: build
 	@scripts/install-deps.sh bench
 	bench/http/run.sh
@@ -54,4 +62,4 @@ format:
 	git ls-files '*.h' '*.cpp' | xargs clang-format -i
 
 clean:
-	rm -rf build build-sanitize build-tsan
+	rm -rf build build-sanitize build-tsan build-fuzz
