@@ -39,6 +39,46 @@ std::string readableFile(ConfigSection& section, const std::string& key) {
     return path;
 }
 
+AuthConfig readAuth(ConfigSection& section, const TlsConfig& tls) {
+    AuthConfig auth;
+    auth.rulesFile = readableFile(section, "auth.rules_file");
+    auth.anonymousPaths = section.getList("auth.anonymous_paths", {});
+    auth.tokenFile = readableFile(section, "auth.token_file");
+    auth.requestHeaderCaFile = readableFile(section, "auth.requestheader.client_ca");
+    auth.requestHeaderAllowedNames = section.getList("auth.requestheader.allowed_names", {});
+
+    for (const auto& path : auth.anonymousPaths) {
+        if (path.front() != '/') {
+            throw ConfigError(section.fullKey("auth.anonymous_paths") + ": '" + path +
+                              "' is not a path (/livez, or /readyz* for a prefix)");
+        }
+    }
+    if (!auth.requestHeaderAllowedNames.empty() && auth.requestHeaderCaFile.empty()) {
+        throw ConfigError(section.fullKey("auth.requestheader.allowed_names") + ": requires " +
+                          section.fullKey("auth.requestheader.client_ca"));
+    }
+    if (!auth.requestHeaderCaFile.empty() && !tls.enabled()) {
+        throw ConfigError(section.fullKey("auth.requestheader.client_ca") +
+                          ": needs TLS (tls.cert and tls.key, or tls.auto)");
+    }
+    // Without rules every request would be denied; a listener meant to be
+    // protected must not silently come up open either.
+    for (const char* key :
+         {"auth.anonymous_paths", "auth.token_file", "auth.requestheader.client_ca"}) {
+        if (section.has(key) && !auth.enabled()) {
+            throw ConfigError(section.fullKey("auth.rules_file") + ": required with " +
+                              section.fullKey(key));
+        }
+    }
+    if (auth.enabled() && auth.tokenFile.empty() && tls.clientCaFile.empty() &&
+        auth.requestHeaderCaFile.empty()) {
+        throw ConfigError(section.fullKey("auth.rules_file") +
+                          ": nobody can authenticate on this listener: set auth.token_file, "
+                          "tls.client_ca or auth.requestheader.client_ca");
+    }
+    return auth;
+}
+
 ListenerConfig readListener(const Poco::Util::AbstractConfiguration& config,
                             EffectiveConfiguration& effective, const std::string& name) {
     ConfigSection section(config, "listener." + name, effective);
@@ -79,11 +119,22 @@ ListenerConfig readListener(const Poco::Util::AbstractConfiguration& config,
         throw ConfigError(section.fullKey("tls.client_ca") +
                           ": needs TLS (tls.cert and tls.key, or tls.auto)");
     }
+    listener.auth = readAuth(section, listener.tls);
     section.checkNoUnknownKeys();
     return listener;
 }
 
 }  // namespace
+
+std::vector<std::string> ListenerConfig::trustedClientCas() const {
+    std::vector<std::string> files;
+    for (const auto* file : {&tls.clientCaFile, &auth.requestHeaderCaFile}) {
+        if (!file->empty()) {
+            files.push_back(*file);
+        }
+    }
+    return files;
+}
 
 std::vector<std::string> CoreConfig::listenerNames() const {
     std::vector<std::string> names;
@@ -140,6 +191,13 @@ CoreConfig CoreConfig::read(const Poco::Util::AbstractConfiguration& config,
     core.log.format = log.getChoice("format", core.log.format, {"text", "json"});
     core.log.access = log.getBool("access", core.log.access);
     log.checkNoUnknownKeys();
+
+    ConfigSection audit(config, "audit", effective);
+    core.audit.path = audit.getString("path", "");
+    core.audit.maxSizeMib = audit.getInt("max_size_mib", core.audit.maxSizeMib, 1, 1'000'000);
+    core.audit.keep = audit.getInt("keep", core.audit.keep, 1, 10'000);
+    core.audit.readPaths = audit.getList("read_paths", core.audit.readPaths);
+    audit.checkNoUnknownKeys();
 
     Poco::Util::AbstractConfiguration::Keys names;
     config.keys("listener", names);

@@ -23,6 +23,22 @@ struct TlsConfig {
     bool enabled() const { return autoGenerate || !certFile.empty(); }
 };
 
+// [listener.NAME] auth.*: who may use the listener and what they may do.
+// Off (an open listener, as before authentication existed) until
+// auth.rules_file is set; then every request must authenticate (except on
+// anonymousPaths) and be allowed by the rules.
+struct AuthConfig {
+    std::string rulesFile;                    // auth.rules_file
+    std::vector<std::string> anonymousPaths;  // auth.anonymous_paths: exact, or prefix*
+    std::string tokenFile;                    // auth.token_file
+    // auth.requestheader.client_ca and .allowed_names: the aggregation
+    // layer's front proxy, whose X-Remote-* headers are believed.
+    std::string requestHeaderCaFile;
+    std::vector<std::string> requestHeaderAllowedNames;
+
+    bool enabled() const { return !rulesFile.empty(); }
+};
+
 // [listener.NAME]
 struct ListenerConfig {
     std::string name;
@@ -38,6 +54,11 @@ struct ListenerConfig {
     std::chrono::milliseconds idleTimeout{60'000};       // a request must arrive within
     std::chrono::milliseconds keepAliveTimeout{15'000};  // between requests on a connection
     TlsConfig tls;
+    AuthConfig auth;
+
+    // The CA files TLS verifies client certificates against: tls.client_ca
+    // and, for the front proxy, auth.requestheader.client_ca.
+    std::vector<std::string> trustedClientCas() const;
 };
 
 // [log]
@@ -47,13 +68,23 @@ struct LogConfig {
     bool access = false;                // one line per request at information level
 };
 
-// The sections core owns: [kiod], [log] and [listener.*].
+// [audit]: the audit log (AuditLog.h); off without a path.
+struct AuditConfig {
+    std::string path;      // a file, or "-" for standard output
+    int maxSizeMib = 100;  // a file is rotated at this size...
+    int keep = 5;          // ...keeping this many rotated files
+    // GET and HEAD are audited here too (every other method everywhere).
+    std::vector<std::string> readPaths = {"/crypto/*"};
+};
+
+// The sections core owns: [kiod], [log], [audit] and [listener.*].
 struct CoreConfig {
     std::vector<std::string> modules;
     std::vector<std::string> modulePath;
     std::string dataDir = "/var/lib/kiod";
     std::chrono::milliseconds shutdownGrace{30'000};
     LogConfig log;
+    AuditConfig audit;
     std::vector<ListenerConfig> listeners;
 
     std::vector<std::string> listenerNames() const;

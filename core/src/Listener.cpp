@@ -11,6 +11,8 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Path.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <map>
 
@@ -37,12 +39,13 @@ Poco::Net::Context::Ptr makeTlsContext(const ListenerConfig& config, const std::
         params.certificateFile = config.tls.certFile;
         params.privateKeyFile = config.tls.keyFile;
     }
-    if (config.tls.clientCaFile.empty()) {
+    auto trusted = config.trustedClientCas();
+    if (trusted.empty()) {
         params.verificationMode = Poco::Net::Context::VERIFY_NONE;
     } else {
         // Relaxed: a client certificate is verified when presented, not
         // required, so that token clients can use the same listener.
-        params.caLocation = config.tls.clientCaFile;
+        params.caLocation = trusted.front();
         params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
     }
     params.loadDefaultCAs = false;
@@ -50,6 +53,16 @@ Poco::Net::Context::Ptr makeTlsContext(const ListenerConfig& config, const std::
     params.ecdhCurve = "prime256v1";
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+    // TLS accepts a certificate from any of the trusted CAs; each
+    // authenticator then believes only its own CA's (CertificateAuthority),
+    // so that a front-proxy certificate does not log in as its CN, nor a
+    // user's certificate speak for others through X-Remote-User.
+    for (auto file = trusted.begin() + (trusted.empty() ? 0 : 1); file != trusted.end(); ++file) {
+        if (SSL_CTX_load_verify_file(context->sslContext(), file->c_str()) != 1) {
+            ERR_clear_error();
+            throw std::runtime_error("cannot load the CA certificates of '" + *file + "'");
+        }
+    }
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     context->preferServerCiphers();
     return context;
@@ -57,9 +70,9 @@ Poco::Net::Context::Ptr makeTlsContext(const ListenerConfig& config, const std::
 
 }  // namespace
 
-Listener::Listener(const ListenerConfig& config, const HttpRouter& router,
-                   const std::string& dataDir)
-    : config_(config), router_(&router) {
+Listener::Listener(const ListenerConfig& config, std::shared_ptr<const AccessControl> access,
+                   const HttpRouter& router, const std::string& dataDir)
+    : config_(config), access_(std::move(access)), router_(&router) {
     std::string where = "listener " + config_.name + " (" + config_.address.toString() + ")";
     try {
         if (config_.tls.enabled()) {
@@ -120,7 +133,9 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
         std::lock_guard lock(inflightMutex_);
         ++inflight_;
     }
-    if (routed.match.execution == Execution::kEventLoop) {
+    // A TokenReview or SubjectAccessReview may wait on kube-apiserver: never
+    // on the event loop.
+    if (routed.match.execution == Execution::kEventLoop && !access_->mayBlock()) {
         exchange(connection, router, routed, false);
         return false;
     }
@@ -159,7 +174,8 @@ void Listener::exchange(Connection& connection, const HttpRouter& router, Routed
         response.setVersion(request.getVersion());
         bool keepAlive = request.wantsKeepAlive() && !draining_.load(std::memory_order_relaxed);
         response.setKeepAlive(keepAlive);
-        router.serve(config_.name, routed, request, response);
+        auto peer = connection.transport->peerCertificate();
+        router.serve(config_.name, routed, request, response, *access_, peer ? &*peer : nullptr);
         connection.closeAfterOutput = !response.finish();
     }
     if (connection.stream) {
