@@ -58,11 +58,8 @@ std::string AuditLog::line(const RequestRecord& record) {
                                           Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ"));
     text += ",\"listener\":" + quoted(record.listener);
     if (record.user) {
-        text += ",\"user\":" + quoted(record.user->name) + ",\"groups\":[";
-        for (std::size_t i = 0; i < record.user->groups.size(); ++i) {
-            text += (i ? "," : "") + quoted(record.user->groups[i]);
-        }
-        text += "]";
+        text += ",\"user\":" + quoted(record.user->name) + ",\"groups\":";
+        appendJsonStringArray(text, record.user->groups);
     } else {
         text += ",\"user\":null,\"groups\":[]";
     }

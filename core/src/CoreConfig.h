@@ -23,10 +23,26 @@ struct TlsConfig {
     bool enabled() const { return autoGenerate || !certFile.empty(); }
 };
 
+// [listener.NAME] auth.kubernetes.*: the kube-apiserver that kiod asks
+// about bearer tokens (TokenReview) and permissions (SubjectAccessReview).
+struct KubernetesApiConfig {
+    // auth.kubernetes.url: https://HOST[:PORT]; `in-cluster` is resolved by
+    // CoreConfig into the pod's KUBERNETES_SERVICE_HOST and _PORT, with the
+    // ServiceAccount's ca.crt and token as the defaults of the files below.
+    std::string url;
+    std::string caFile;     // auth.kubernetes.ca: PEM; the system's CAs when empty
+    std::string tokenFile;  // auth.kubernetes.token_file: kiod's bearer token, reread on change
+    std::string certFile;   // auth.kubernetes.cert: kiod's client certificate, with .key
+    std::string keyFile;    // auth.kubernetes.key
+    // auth.kubernetes.timeout: to connect, and for each read and write.
+    std::chrono::milliseconds timeout{10'000};
+};
+
 // [listener.NAME] auth.*: who may use the listener and what they may do.
 // Off (an open listener, as before authentication existed) until
-// auth.rules_file is set; then every request must authenticate (except on
-// anonymousPaths) and be allowed by the rules.
+// auth.rules_file or auth.subjectaccessreview is set; then every request
+// must authenticate (except on anonymousPaths) and be allowed by the rules
+// or kube-apiserver.
 struct AuthConfig {
     std::string rulesFile;                    // auth.rules_file
     std::vector<std::string> anonymousPaths;  // auth.anonymous_paths: exact, or prefix*
@@ -35,8 +51,22 @@ struct AuthConfig {
     // layer's front proxy, whose X-Remote-* headers are believed.
     std::string requestHeaderCaFile;
     std::vector<std::string> requestHeaderAllowedNames;
+    // auth.tokenreview, .cache_ttl and .audiences: bearer tokens that the
+    // token file does not know, asked of kube-apiserver. The TTL (of
+    // answers both ways) is kube-apiserver's --authentication-token-webhook-cache-ttl.
+    bool tokenReview = false;
+    std::chrono::milliseconds tokenReviewCacheTtl{10'000};
+    std::vector<std::string> tokenReviewAudiences;
+    // auth.subjectaccessreview, .allow_cache_ttl and .deny_cache_ttl: what
+    // the rules do not allow, asked of kube-apiserver (its
+    // --authorization-webhook-cache-authorized-ttl and -unauthorized-ttl).
+    bool subjectAccessReview = false;
+    std::chrono::milliseconds subjectAccessReviewAllowTtl{10'000};
+    std::chrono::milliseconds subjectAccessReviewDenyTtl{10'000};
+    KubernetesApiConfig kubernetes;
 
-    bool enabled() const { return !rulesFile.empty(); }
+    bool enabled() const { return !rulesFile.empty() || subjectAccessReview; }
+    bool asksKubernetes() const { return tokenReview || subjectAccessReview; }
 };
 
 // [listener.NAME]

@@ -14,4 +14,15 @@ void appendJsonString(std::string& out, std::string_view text) {
     out += '"';
 }
 
+void appendJsonStringArray(std::string& out, const std::vector<std::string>& items) {
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out += ',';
+        }
+        appendJsonString(out, items[i]);
+    }
+    out += ']';
+}
+
 }  // namespace kiod

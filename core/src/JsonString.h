@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kiod {
 
@@ -9,5 +10,8 @@ namespace kiod {
 // it is: Poco escapes it as "\/", valid JSON that kube-apiserver does not
 // write, and messages and log lines full of paths read better without.
 void appendJsonString(std::string& out, std::string_view text);
+
+// Appends `items` to `out` as a JSON array of strings.
+void appendJsonStringArray(std::string& out, const std::vector<std::string>& items);
 
 }  // namespace kiod

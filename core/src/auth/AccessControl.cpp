@@ -2,9 +2,12 @@
 
 #include "AuthorizationRules.h"
 #include "ClientCertificateAuthenticator.h"
+#include "KubernetesClient.h"
 #include "RequestHeaderAuthenticator.h"
 #include "RulesAuthorizer.h"
+#include "SubjectAccessReviewAuthorizer.h"
 #include "TokenFileAuthenticator.h"
+#include "TokenReviewAuthenticator.h"
 
 #include <kiod/StatusResponse.h>
 
@@ -36,12 +39,28 @@ AccessControl::AccessControl(const ListenerConfig& config, FileWatcher& watcher)
     } catch (const std::runtime_error& e) {
         throw ConfigError(prefix + "auth: " + e.what());
     }
+    std::shared_ptr<const KubernetesClient> kubernetes;
+    if (auth.asksKubernetes()) {
+        kubernetes = std::make_shared<KubernetesClient>(prefix, auth.kubernetes, watcher);
+    }
+    // The token file first: it answers without asking kube-apiserver.
     if (!auth.tokenFile.empty()) {
         authenticators_.push_back(std::make_unique<TokenFileAuthenticator>(
             prefix + "auth.token_file", auth.tokenFile, watcher));
     }
-    authorizers_.push_back(
-        std::make_unique<RulesAuthorizer>(prefix + "auth.rules_file", auth.rulesFile, watcher));
+    if (auth.tokenReview) {
+        authenticators_.push_back(std::make_unique<TokenReviewAuthenticator>(
+            kubernetes, auth.tokenReviewAudiences, auth.tokenReviewCacheTtl));
+    }
+    // The rules first, for the same reason.
+    if (!auth.rulesFile.empty()) {
+        authorizers_.push_back(
+            std::make_unique<RulesAuthorizer>(prefix + "auth.rules_file", auth.rulesFile, watcher));
+    }
+    if (auth.subjectAccessReview) {
+        authorizers_.push_back(std::make_unique<SubjectAccessReviewAuthorizer>(
+            kubernetes, auth.subjectAccessReviewAllowTtl, auth.subjectAccessReviewDenyTtl));
+    }
 }
 
 bool AccessControl::mayBlock() const {
@@ -116,13 +135,19 @@ bool AccessControl::authenticate(Poco::Net::HTTPServerRequest& http, const PeerC
 
 Authorization AccessControl::authorize(const UserInfo& user,
                                        const RequestAttributes& request) const {
+    // The reasons of those without an opinion still explain the 403, one
+    // per line, as kube-apiserver's union authorizer joins them.
+    std::string reasons;
     for (const auto& authorizer : authorizers_) {
         auto decision = authorizer->authorize(user, request);
         if (decision.decision != Authorization::Decision::kNoOpinion) {
             return decision;
         }
+        if (!decision.reason.empty()) {
+            reasons += (reasons.empty() ? "" : "\n") + decision.reason;
+        }
     }
-    return {Authorization::Decision::kDeny, ""};
+    return {Authorization::Decision::kDeny, reasons};
 }
 
 std::string AccessControl::forbiddenMessage(const UserInfo& user, const RequestAttributes& request,

@@ -21,13 +21,14 @@ namespace kiod {
 
 // The authentication and authorization of one listener, before any handler
 // runs (kube-apiserver's WithAuthentication and WithAuthorization filters).
-// A listener without auth.rules_file is open: everyone is system:anonymous
-// and everything is allowed, as before kiod authenticated anyone.
+// A listener without auth.rules_file or auth.subjectaccessreview is open:
+// everyone is system:anonymous and everything is allowed, as before kiod
+// authenticated anyone.
 class AccessControl {
 public:
-    // Loads the listener's token and rules files, registering them with
-    // `watcher` to be reread on change. Throws ConfigError naming the key of
-    // a file that does not load.
+    // Loads the listener's token and rules files (and kiod's credentials for
+    // kube-apiserver), registering them with `watcher` to be reread on
+    // change. Throws ConfigError naming the key of a file that does not load.
     AccessControl(const ListenerConfig& config, FileWatcher& watcher);
 
     bool open() const { return authorizers_.empty(); }

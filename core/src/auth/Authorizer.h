@@ -16,7 +16,8 @@ struct Authorization {
     };
     Decision decision = Decision::kNoOpinion;
     // Appended to the 403 message after ": " when not empty, as
-    // kube-apiserver appends a SubjectAccessReview's reason.
+    // kube-apiserver appends a SubjectAccessReview's reason (of a denial,
+    // or of no opinion when nobody allows).
     std::string reason;
 };
 

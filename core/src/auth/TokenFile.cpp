@@ -1,7 +1,6 @@
 #include "TokenFile.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 namespace kiod {
 
@@ -53,13 +52,6 @@ std::vector<std::string> splitGroups(const std::string& list) {
 
 }  // namespace
 
-TokenFile::Digest TokenFile::digest(std::string_view token) {
-    Digest out{};
-    unsigned int length = 0;
-    EVP_Digest(token.data(), token.size(), out.data(), &length, EVP_sha256(), nullptr);
-    return out;
-}
-
 Result<TokenFile> TokenFile::parse(std::string_view text) {
     TokenFile file;
     std::vector<std::string> fields;
@@ -85,7 +77,7 @@ Result<TokenFile> TokenFile::parse(std::string_view text) {
         if (fields[0].empty() || fields[1].empty()) {
             return Status::invalid(where + (fields[0].empty() ? "empty token" : "empty user"));
         }
-        Entry entry{digest(fields[0]), {fields[1], fields[2], {}, {}}};
+        Entry entry{tokenDigest(fields[0]), {fields[1], fields[2], {}, {}}};
         if (fields.size() > 3) {
             entry.user.groups = splitGroups(fields[3]);
         }
@@ -103,7 +95,7 @@ Result<TokenFile> TokenFile::parse(std::string_view text) {
 }
 
 const UserInfo* TokenFile::find(std::string_view token) const {
-    Digest presented = digest(token);
+    TokenDigest presented = tokenDigest(token);
     const UserInfo* found = nullptr;
     for (const auto& entry : entries_) {
         if (CRYPTO_memcmp(entry.digest.data(), presented.data(), presented.size()) == 0) {

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "TokenDigest.h"
+
 #include <kiod/Status.h>
 #include <kiod/UserInfo.h>
 
-#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,11 +30,8 @@ public:
     std::size_t size() const { return entries_.size(); }
 
 private:
-    using Digest = std::array<unsigned char, 32>;
-    static Digest digest(std::string_view token);
-
     struct Entry {
-        Digest digest;
+        TokenDigest digest;
         UserInfo user;
     };
     std::vector<Entry> entries_;
