@@ -64,6 +64,10 @@ std::string inClusterUrl(ConfigSection& section) {
 KubernetesApiConfig readKubernetesApi(ConfigSection& section) {
     KubernetesApiConfig api;
     auto url = section.getString("auth.kubernetes.url", "");
+    if (url.empty()) {
+        throw ConfigError(section.fullKey("auth.kubernetes.url") +
+                          ": required with auth.tokenreview or auth.subjectaccessreview");
+    }
     bool inCluster = url == "in-cluster";
     api.url = inCluster ? inClusterUrl(section) : url;
     try {
