@@ -16,6 +16,7 @@ build: deps
 
 run: build
 	mkdir -p var
+	scripts/make-dev-tokens.sh var/kiod-tokens.csv
 	exec build/bin/kiod --config $(CONFIG)
 
 test: build

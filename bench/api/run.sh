@@ -90,13 +90,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
-    done
-}
+# shellcheck source=bench/free-port.sh
+source "$root/bench/free-port.sh"
 on_cpu1() { taskset -c 1 "$@"; }
 
 # The kiod half: any failure is recorded here, reported with the tables, and

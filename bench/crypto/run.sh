@@ -104,13 +104,8 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # listener, on CPU 0; wrk on CPU 1. Both routes are on the same listener, so
 # the only difference is the decrypt: parsing the JSON, base64, the
 # keyring, and the answer.
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
-    done
-}
+# shellcheck source=bench/free-port.sh
+source "$root/bench/free-port.sh"
 http_seconds=$((seconds < 5 ? 5 : seconds))
 port=$(free_port)
 printf 'benchmark passphrase\n' >"$work/passphrase"

@@ -34,13 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
-    done
-}
+# shellcheck source=bench/free-port.sh
+source "$root/bench/free-port.sh"
 
 # Waits until an HTTP server answers 200 on the port (at most 10 s); shows
 # the server's log ($3) when it does not.

@@ -1,5 +1,6 @@
 #include "Application.h"
 
+#include "AuditLog.h"
 #include "CoreConfig.h"
 #include "HealthEndpoints.h"
 #include "HttpRouter.h"
@@ -7,6 +8,8 @@
 #include "Logging.h"
 #include "ModuleManager.h"
 #include "SystemdNotifier.h"
+#include "auth/AccessControl.h"
+#include "auth/FileWatcher.h"
 
 #include <kiod/ConfigSection.h>
 #include <kiod/Errors.h>
@@ -149,7 +152,7 @@ void Application::warnAboutUnreadSections(const Poco::Util::AbstractConfiguratio
     config.keys(sections);
     for (const auto& section : sections) {
         auto name = Poco::toLower(section);
-        if (name != "kiod" && name != "log" && name != "listener" &&
+        if (name != "kiod" && name != "log" && name != "audit" && name != "listener" &&
             std::find(modules.begin(), modules.end(), name) == modules.end()) {
             Poco::Logger::get("kiod").warning(
                 "configuration section [%s] is not read: no enabled module is named %s", section,
@@ -180,6 +183,12 @@ int Application::serve() {
     auto core = CoreConfig::read(*config, effective, defaultModulePath);
     configureLogging(core.log);
     auto& log = Poco::Logger::get("kiod");
+    // Reads the token and rules files now, so that --check-config checks them.
+    FileWatcher watcher;
+    std::vector<std::shared_ptr<const AccessControl>> access;
+    for (const auto& listenerConfig : core.listeners) {
+        access.push_back(std::make_shared<AccessControl>(listenerConfig, watcher));
+    }
 
     // Declared first, destroyed last: the router's handlers and the
     // registry's services may be code from the modules' libraries.
@@ -232,15 +241,26 @@ int Application::serve() {
     if (core.log.access) {
         router.addObserver(std::make_shared<AccessLog>());
     }
+    if (!core.audit.path.empty()) {
+        router.addObserver(std::make_shared<AuditLog>(core.audit));
+    }
 
     Poco::Net::initializeSSL();
     std::vector<std::unique_ptr<Listener>> listeners;
     std::string addresses;
-    for (const auto& listenerConfig : core.listeners) {
-        listeners.push_back(std::make_unique<Listener>(listenerConfig, starting, core.dataDir));
+    for (std::size_t i = 0; i < core.listeners.size(); ++i) {
+        listeners.push_back(
+            std::make_unique<Listener>(core.listeners[i], access[i], starting, core.dataDir));
         listeners.back()->start();
         addresses += " " + listeners.back()->name() + "=" + listeners.back()->url();
+        if (access[i]->open()) {
+            log.warning(
+                "listener %s is open: anyone who reaches %s may use everything on it "
+                "(set auth.rules_file and a way to authenticate; docs/CONFIGURATION.md)",
+                listeners.back()->name(), listeners.back()->url());
+        }
     }
+    watcher.start();
     notifier.notify("STATUS=starting" + addresses);
 
     modules.initializeAndStart();
@@ -268,6 +288,7 @@ int Application::serve() {
         listener->drain(deadline);
     }
     listeners.clear();
+    watcher.stop();
     modules.stop();
     services.withdraw("core");
     Poco::Net::uninitializeSSL();

@@ -25,6 +25,52 @@ struct TlsConfig {
     bool enabled() const { return autoGenerate || !certFile.empty(); }
 };
 
+// [listener.NAME] auth.kubernetes.*: the kube-apiserver that kiod asks
+// about bearer tokens (TokenReview) and permissions (SubjectAccessReview).
+struct KubernetesApiConfig {
+    // auth.kubernetes.url: https://HOST[:PORT]; `in-cluster` is resolved by
+    // CoreConfig into the pod's KUBERNETES_SERVICE_HOST and _PORT, with the
+    // ServiceAccount's ca.crt and token as the defaults of the files below.
+    std::string url;
+    std::string caFile;     // auth.kubernetes.ca: PEM; the system's CAs when empty
+    std::string tokenFile;  // auth.kubernetes.token_file: kiod's bearer token, reread on change
+    std::string certFile;   // auth.kubernetes.cert: kiod's client certificate, with .key
+    std::string keyFile;    // auth.kubernetes.key
+    // auth.kubernetes.timeout: to connect, and for each read and write.
+    std::chrono::milliseconds timeout{10'000};
+};
+
+// [listener.NAME] auth.*: who may use the listener and what they may do.
+// Off (an open listener, as before authentication existed) until
+// auth.rules_file or auth.subjectaccessreview is set; then every request
+// must authenticate (except on anonymousPaths) and be allowed by the rules
+// or kube-apiserver.
+struct AuthConfig {
+    std::string rulesFile;                    // auth.rules_file
+    std::vector<std::string> anonymousPaths;  // auth.anonymous_paths: exact, or prefix*
+    std::string tokenFile;                    // auth.token_file
+    // auth.requestheader.client_ca and .allowed_names: the aggregation
+    // layer's front proxy, whose X-Remote-* headers are believed.
+    std::string requestHeaderCaFile;
+    std::vector<std::string> requestHeaderAllowedNames;
+    // auth.tokenreview, .cache_ttl and .audiences: bearer tokens that the
+    // token file does not know, asked of kube-apiserver. The TTL (of
+    // answers both ways) is kube-apiserver's --authentication-token-webhook-cache-ttl.
+    bool tokenReview = false;
+    std::chrono::milliseconds tokenReviewCacheTtl{10'000};
+    std::vector<std::string> tokenReviewAudiences;
+    // auth.subjectaccessreview, .allow_cache_ttl and .deny_cache_ttl: what
+    // the rules do not allow, asked of kube-apiserver (its
+    // --authorization-webhook-cache-authorized-ttl and -unauthorized-ttl).
+    bool subjectAccessReview = false;
+    std::chrono::milliseconds subjectAccessReviewAllowTtl{10'000};
+    std::chrono::milliseconds subjectAccessReviewDenyTtl{10'000};
+    KubernetesApiConfig kubernetes;
+
+    bool enabled() const { return !rulesFile.empty() || subjectAccessReview; }
+    bool asksKubernetes() const { return tokenReview || subjectAccessReview; }
+};
+
 // [listener.NAME]
 struct ListenerConfig {
     std::string name;
@@ -45,6 +91,11 @@ struct ListenerConfig {
     std::chrono::milliseconds readTimeout{30'000};       // a whole request must arrive within
     RequestLimits limits;
     TlsConfig tls;
+    AuthConfig auth;
+
+    // The CA files TLS verifies client certificates against: tls.client_ca
+    // and, for the front proxy, auth.requestheader.client_ca.
+    std::vector<std::string> trustedClientCas() const;
 };
 
 // [log]
@@ -54,13 +105,23 @@ struct LogConfig {
     bool access = false;                // one line per request at information level
 };
 
-// The sections core owns: [kiod], [log] and [listener.*].
+// [audit]: the audit log (AuditLog.h); off without a path.
+struct AuditConfig {
+    std::string path;      // a file, or "-" for standard output
+    int maxSizeMib = 100;  // a file is rotated at this size...
+    int keep = 5;          // ...keeping this many rotated files
+    // GET and HEAD are audited here too (every other method everywhere).
+    std::vector<std::string> readPaths = {"/crypto/*"};
+};
+
+// The sections core owns: [kiod], [log], [audit] and [listener.*].
 struct CoreConfig {
     std::vector<std::string> modules;
     std::vector<std::string> modulePath;
     std::string dataDir = "/var/lib/kiod";
     std::chrono::milliseconds shutdownGrace{30'000};
     LogConfig log;
+    AuditConfig audit;
     std::vector<ListenerConfig> listeners;
 
     std::vector<std::string> listenerNames() const;

@@ -1,5 +1,6 @@
 #include "HttpRouter.h"
 
+#include "QueryString.h"
 #include "ServerExchange.h"
 
 #include <kiod/StatusResponse.h>
@@ -8,9 +9,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/URI.h>
 
-#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -18,8 +17,19 @@ namespace kiod {
 
 RouteRequest::RouteRequest(Poco::Net::HTTPServerRequest& http, std::string_view listener,
                            std::string_view path, std::string_view query,
-                           std::vector<std::pair<std::string, std::string>> params)
-    : http_(http), listener_(listener), path_(path), rawQuery_(query), params_(std::move(params)) {}
+                           std::vector<std::pair<std::string, std::string>> params,
+                           const UserInfo* user)
+    : http_(http),
+      listener_(listener),
+      path_(path),
+      rawQuery_(query),
+      params_(std::move(params)),
+      user_(user) {}
+
+const UserInfo& RouteRequest::user() const {
+    static const UserInfo kAnonymous = UserInfo::anonymous();
+    return user_ ? *user_ : kAnonymous;
+}
 
 const std::string& RouteRequest::param(std::string_view name) const {
     for (const auto& [key, value] : params_) {
@@ -31,35 +41,9 @@ const std::string& RouteRequest::param(std::string_view name) const {
 }
 
 void RouteRequest::parseQuery() const {
-    if (queryParsed_) {
-        return;
-    }
-    queryParsed_ = true;
-    std::string_view rest = rawQuery_;
-    while (!rest.empty()) {
-        auto amp = rest.find('&');
-        auto pair = rest.substr(0, amp);
-        if (!pair.empty()) {
-            auto eq = pair.find('=');
-            // A '+' in a query is a space (form encoding, which Go's
-            // url.Values and so kubectl use: `labelSelector=env+in+(a)`).
-            // Poco's decode turns '+' into ' ' only after a '?' in its
-            // input, which these parts never have, so it is done here; an
-            // encoded plus (%2B) stays a plus.
-            auto decode = [](std::string_view part) {
-                std::string spaced(part), decoded;
-                std::replace(spaced.begin(), spaced.end(), '+', ' ');
-                Poco::URI::decode(spaced, decoded);
-                return decoded;
-            };
-            std::string name = decode(pair.substr(0, eq));
-            std::string value = eq != std::string_view::npos ? decode(pair.substr(eq + 1)) : "";
-            query_.emplace(std::move(name), std::move(value));
-        }
-        if (amp == std::string_view::npos) {
-            break;
-        }
-        rest.remove_prefix(amp + 1);
+    if (!queryParsed_) {
+        query_ = parseQueryString(rawQuery_);
+        queryParsed_ = true;
     }
 }
 
@@ -145,33 +129,48 @@ RoutedRequest HttpRouter::route(const std::string& listener, std::string_view me
     return routed;
 }
 
+void HttpRouter::dispatch(const std::string& listener, RoutedRequest& routed,
+                          Poco::Net::HTTPServerRequest& request,
+                          Poco::Net::HTTPServerResponse& response, const UserInfo& user) const {
+    auto& match = routed.match;
+    if (match.handler) {
+        RouteRequest routeRequest(request, listener, routed.path, routed.query,
+                                  std::move(match.params), &user);
+        (*match.handler)(routeRequest, response);
+    } else if (!match.allowed.empty()) {
+        response.set("Allow", match.allowed);
+        sendStatus(response, 405, "MethodNotAllowed",
+                   "the server does not allow this method on the requested resource");
+    } else if (unmatched_ == Unmatched::kStarting) {
+        sendStatus(response, Status::unavailable("kiod is starting: its modules are initializing "
+                                                 "(see /readyz?verbose)"));
+    } else {
+        sendStatus(response, 404, "NotFound", "the server could not find the requested resource");
+    }
+}
+
 void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
                        Poco::Net::HTTPServerRequest& request,
-                       Poco::Net::HTTPServerResponse& response) const {
+                       Poco::Net::HTTPServerResponse& response, const AccessControl& access,
+                       const PeerCertificate* peer) const {
     static const std::string kUnmatched = "unmatched";
     auto started = std::chrono::steady_clock::now();
     auto& match = routed.match;
     const std::string& method = request.getMethod();
+    RequestAttributes attributes;
+    UserInfo user;
     try {
-        if (match.handler) {
-            RouteRequest routeRequest(request, listener, routed.path, routed.query,
-                                      std::move(match.params));
-            (*match.handler)(routeRequest, response);
-        } else if (!match.allowed.empty()) {
-            response.set("Allow", match.allowed);
-            sendStatus(response, 405, "MethodNotAllowed",
-                       "the server does not allow this method on the requested resource");
-        } else if (unmatched_ == Unmatched::kStarting) {
-            sendStatus(response,
-                       Status::unavailable("kiod is starting: its modules are initializing (see "
-                                           "/readyz?verbose)"));
-        } else {
-            sendStatus(response, 404, "NotFound",
-                       "the server could not find the requested resource");
+        // In the try: it reads the query, whose escapes may be malformed.
+        attributes = RequestAttributes::parse(method, routed.path, routed.query);
+        // Before routing, as kube-apiserver: who asks and whether they may
+        // is decided for paths that do not exist too, so that a 404 tells
+        // nobody unauthenticated what does.
+        if (access.admit(request, peer, attributes, user, response)) {
+            dispatch(listener, routed, request, response, user);
         }
     } catch (const Poco::URISyntaxException& e) {
-        // A malformed escape in the query (`%ZZ`), met when the handler
-        // read it: the client's mistake.
+        // A malformed escape in the query (`%ZZ`), met when it was read:
+        // the client's mistake.
         if (!response.sent()) {
             sendStatus(response, 400, "BadRequest",
                        "the request's query is malformed: " + e.message());
@@ -196,7 +195,9 @@ void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
                          static_cast<int>(response.getStatus()),
                          std::chrono::steady_clock::now() - started,
                          routed.path,
-                         client};
+                         client,
+                         user.name.empty() ? nullptr : &user,
+                         &attributes};
     for (const auto& observer : observers_) {
         observer->observe(record);
     }

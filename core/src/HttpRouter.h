@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RouteTable.h"
+#include "auth/AccessControl.h"
 
 #include <kiod/Router.h>
 
@@ -47,14 +48,21 @@ public:
     RoutedRequest route(const std::string& listener, std::string_view method,
                         std::string_view target) const;
 
-    // Runs the routed request's handler (or answers 404/405), answers 500 if
-    // it throws, and reports the request to the observers. Never throws.
+    // Authenticates and authorizes the request with the listener's
+    // `access` (401, 403), runs the routed request's handler (or answers
+    // 404/405), answers 500 if it throws, and reports the request to the
+    // observers. `peer` is the connection's client certificate, if any.
+    // Never throws.
     void serve(const std::string& listener, RoutedRequest& routed,
-               Poco::Net::HTTPServerRequest& request,
-               Poco::Net::HTTPServerResponse& response) const;
+               Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+               const AccessControl& access, const PeerCertificate* peer) const;
 
 private:
     void checkNotFrozen(const char* what) const;
+    // Runs the handler, or answers 404, 405 or 503 (starting).
+    void dispatch(const std::string& listener, RoutedRequest& routed,
+                  Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                  const UserInfo& user) const;
 
     std::map<std::string, RouteTable, std::less<>> tables_;
     std::vector<std::shared_ptr<RequestObserver>> observers_;

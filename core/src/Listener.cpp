@@ -29,35 +29,36 @@ constexpr const char* kCipherList =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-// The files of a listener's TLS context: tls.cert and tls.key, or those
-// tls.auto generated (or reuses).
-TlsConfig tlsFiles(const ListenerConfig& config, const std::string& dataDir) {
-    TlsConfig tls = config.tls;
-    if (tls.autoGenerate) {
+// `config` with the files of its TLS context: tls.cert and tls.key, or
+// those tls.auto generated (or reuses).
+ListenerConfig withTlsFiles(const ListenerConfig& config, const std::string& dataDir) {
+    ListenerConfig resolved = config;
+    if (config.tls.autoGenerate) {
         auto generated = SelfSignedCertificate::ensure(
             Poco::Path(Poco::Path(dataDir).makeDirectory(), "tls").toString(), config.name,
             config.address.host().toString());
-        tls.certFile = generated.certFile;
-        tls.keyFile = generated.keyFile;
+        resolved.tls.certFile = generated.certFile;
+        resolved.tls.keyFile = generated.keyFile;
     }
-    return tls;
+    return resolved;
 }
 
 // The one place a listener's TLS context is made: at start, and again for
-// each reload (ReloadingTlsContext).
-Poco::Net::Context::Ptr makeTlsContext(const TlsConfig& tls) {
-    if (auto exposure = keyFileExposure(tls.keyFile); !exposure.empty()) {
+// each reload (ReloadingTlsContext), from withTlsFiles()'s config.
+Poco::Net::Context::Ptr makeTlsContext(const ListenerConfig& config) {
+    if (auto exposure = keyFileExposure(config.tls.keyFile); !exposure.empty()) {
         throw std::runtime_error(exposure);
     }
     Poco::Net::Context::Params params;
-    params.certificateFile = tls.certFile;
-    params.privateKeyFile = tls.keyFile;
-    if (tls.clientCaFile.empty()) {
+    params.certificateFile = config.tls.certFile;
+    params.privateKeyFile = config.tls.keyFile;
+    auto trusted = config.trustedClientCas();
+    if (trusted.empty()) {
         params.verificationMode = Poco::Net::Context::VERIFY_NONE;
     } else {
         // Relaxed: a client certificate is verified when presented, not
         // required, so that token clients can use the same listener.
-        params.caLocation = tls.clientCaFile;
+        params.caLocation = trusted.front();
         params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
     }
     params.loadDefaultCAs = false;
@@ -71,8 +72,19 @@ Poco::Net::Context::Ptr makeTlsContext(const TlsConfig& tls) {
     // a key that is not the certificate's (a rotation half done).
     if (SSL_CTX_check_private_key(context->sslContext()) != 1) {
         ERR_clear_error();
-        throw std::runtime_error("the private key in '" + tls.keyFile +
-                                 "' does not belong to the certificate in '" + tls.certFile + "'");
+        throw std::runtime_error("the private key in '" + config.tls.keyFile +
+                                 "' does not belong to the certificate in '" + config.tls.certFile +
+                                 "'");
+    }
+    // TLS accepts a certificate from any of the trusted CAs; each
+    // authenticator then believes only its own CA's (CertificateAuthority),
+    // so that a front-proxy certificate does not log in as its CN, nor a
+    // user's certificate speak for others through X-Remote-User.
+    for (auto file = trusted.begin() + (trusted.empty() ? 0 : 1); file != trusted.end(); ++file) {
+        if (SSL_CTX_load_verify_file(context->sslContext(), file->c_str()) != 1) {
+            ERR_clear_error();
+            throw std::runtime_error("cannot load the CA certificates of '" + *file + "'");
+        }
     }
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     context->preferServerCiphers();
@@ -84,19 +96,18 @@ Poco::Net::Context::Ptr makeTlsContext(const TlsConfig& tls) {
 
 }  // namespace
 
-Listener::Listener(const ListenerConfig& config, const HttpRouter& router,
-                   const std::string& dataDir)
-    : config_(config), router_(&router) {
+Listener::Listener(const ListenerConfig& config, std::shared_ptr<const AccessControl> access,
+                   const HttpRouter& router, const std::string& dataDir)
+    : config_(config), access_(std::move(access)), router_(&router) {
     std::string where = "listener " + config_.name + " (" + config_.address.toString() + ")";
     try {
         if (config_.tls.enabled()) {
-            auto tls = tlsFiles(config_, dataDir);
-            std::vector<std::string> files = {tls.certFile, tls.keyFile};
-            if (!tls.clientCaFile.empty()) {
-                files.push_back(tls.clientCaFile);
-            }
-            tls_ = std::make_unique<ReloadingTlsContext>(config_.name, files,
-                                                         [tls] { return makeTlsContext(tls); });
+            auto resolved = withTlsFiles(config_, dataDir);
+            std::vector<std::string> files = {resolved.tls.certFile, resolved.tls.keyFile};
+            auto trusted = resolved.trustedClientCas();
+            files.insert(files.end(), trusted.begin(), trusted.end());
+            tls_ = std::make_unique<ReloadingTlsContext>(
+                config_.name, files, [resolved] { return makeTlsContext(resolved); });
         }
         // No SO_REUSEPORT: a second process on the same port must fail to
         // bind, not silently share the traffic.
@@ -148,7 +159,9 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
     const auto& parsed = connection.parser.request();
     const auto& router = *router_.load(std::memory_order_acquire);
     auto routed = router.route(config_.name, parsed.method, parsed.target);
-    if (routed.match.execution == Execution::kEventLoop) {
+    // A TokenReview or SubjectAccessReview may wait on kube-apiserver: never
+    // on the event loop.
+    if (routed.match.execution == Execution::kEventLoop && !access_->mayBlock()) {
         // Not counted against max_requests: they run at once, one per loop,
         // and health probes must pass however busy the workers are.
         {
@@ -223,7 +236,8 @@ void Listener::exchange(Connection& connection, const HttpRouter& router, Routed
         response.setVersion(request.getVersion());
         bool keepAlive = request.wantsKeepAlive() && !draining_.load(std::memory_order_relaxed);
         response.setKeepAlive(keepAlive);
-        router.serve(config_.name, routed, request, response);
+        auto peer = connection.transport->peerCertificate();
+        router.serve(config_.name, routed, request, response, *access_, peer ? &*peer : nullptr);
         connection.closeAfterOutput = !response.finish();
     }
     if (connection.stream) {

@@ -19,6 +19,7 @@
 
 namespace kiod {
 
+class AccessControl;
 class HttpRouter;
 
 // One configured listener: a bound socket (TLS when configured), event
@@ -36,8 +37,10 @@ public:
     // Binds the address and loads (or generates) the certificate now, so that
     // start-up fails before any module starts serving. Throws StartupError
     // naming the listener and the address.
-    // `router` serves until setRouter() hands over another one.
-    Listener(const ListenerConfig& config, const HttpRouter& router, const std::string& dataDir);
+    // `router` serves until setRouter() hands over another one; `access`
+    // authenticates and authorizes every request before it.
+    Listener(const ListenerConfig& config, std::shared_ptr<const AccessControl> access,
+             const HttpRouter& router, const std::string& dataDir);
     ~Listener() override;
 
     Listener(const Listener&) = delete;
@@ -89,6 +92,7 @@ private:
     void refuse(EventLoop& loop, Connection& connection, const std::string& why);
 
     ListenerConfig config_;
+    std::shared_ptr<const AccessControl> access_;
     std::atomic<const HttpRouter*> router_;
     std::unique_ptr<ReloadingTlsContext> tls_;
     Poco::Net::ServerSocket socket_;

@@ -1,7 +1,8 @@
+#include "JsonString.h"
+
 #include <kiod/StatusResponse.h>
 
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/UTF8String.h>
 
 #include <algorithm>
 
@@ -9,27 +10,15 @@ namespace kiod {
 
 namespace {
 
-void appendString(std::string& out, std::string_view text) {
-    out += '"';
-    // Poco escapes '/' as "\/"; valid JSON, but kube-apiserver does not,
-    // and messages full of paths and media types read better without.
-    auto escaped = Poco::UTF8::escape(std::string(text), true);
-    for (auto at = escaped.find("\\/"); at != std::string::npos; at = escaped.find("\\/", at)) {
-        escaped.erase(at, 1);
-    }
-    out += escaped;
-    out += '"';
-}
-
 void appendMember(std::string& out, bool& first, std::string_view name, std::string_view value) {
     if (value.empty()) {
         return;
     }
     out += first ? "" : ",";
     first = false;
-    appendString(out, name);
+    appendJsonString(out, name);
     out += ':';
-    appendString(out, value);
+    appendJsonString(out, value);
 }
 
 }  // namespace
@@ -67,9 +56,9 @@ std::string statusJson(int code, std::string_view reason, std::string_view messa
     std::string body;
     body.reserve(160 + message.size());
     body += R"({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":)";
-    appendString(body, message);
+    appendJsonString(body, message);
     body += R"(,"reason":)";
-    appendString(body, reason);
+    appendJsonString(body, reason);
     if (!details.empty()) {
         body += R"(,"details":{)";
         bool first = true;

@@ -95,6 +95,14 @@ public:
 
     bool secure() const override { return true; }
 
+    std::optional<PeerCertificate> peerCertificate() const override {
+        X509* leaf = ssl_ ? SSL_get0_peer_certificate(ssl_) : nullptr;
+        if (!leaf) {
+            return std::nullopt;
+        }
+        return PeerCertificate{leaf, SSL_get_peer_cert_chain(ssl_)};
+    }
+
 private:
     Result failure(int rc) {
         int error = SSL_get_error(ssl_, rc);

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "auth/PeerCertificate.h"
+
 #include <Poco/Net/Context.h>
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 using SSL = struct ssl_st;
 
@@ -25,6 +28,8 @@ public:
     // Ends the connection politely (TLS close_notify, TCP FIN); best effort.
     virtual void shutdown() = 0;
     virtual bool secure() const = 0;
+    // The client certificate TLS verified on this connection, if any.
+    virtual std::optional<PeerCertificate> peerCertificate() const { return std::nullopt; }
 
     // Takes ownership of `fd` (already non-blocking) and closes it on
     // destruction. With `tls`, performs the server side of a TLS handshake

@@ -10,7 +10,9 @@
 namespace kiod::test {
 
 std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const std::string& baseUrl,
-                                                          const std::string& caFile) {
+                                                          const std::string& caFile,
+                                                          const std::string& certFile,
+                                                          const std::string& keyFile) {
     Poco::URI uri(baseUrl);
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     if (uri.getScheme() == "https") {
@@ -19,6 +21,8 @@ std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const std::string& bas
         params.verificationMode =
             caFile.empty() ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_STRICT;
         params.loadDefaultCAs = false;
+        params.certificateFile = certFile;
+        params.privateKeyFile = keyFile;
         Poco::Net::Context::Ptr context =
             new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
         session =
@@ -30,23 +34,23 @@ std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const std::string& bas
     return session;
 }
 
-namespace {
-
-HttpResponse exchange(const std::string& baseUrl, const std::string& method,
-                      const std::string& path, const std::string& caFile, const std::string* body,
-                      const std::string& contentType) {
-    auto session = openSession(baseUrl, caFile);
+HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
+                     const RequestOptions& options) {
+    auto session = openSession(baseUrl, options.caFile, options.certFile, options.keyFile);
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (body) {
-        request.setContentType(contentType);
-        request.setContentLength(static_cast<std::streamsize>(body->size()));
+    if (!options.body.empty()) {
+        request.setContentType(options.contentType);
+        request.setContentLength(static_cast<std::streamsize>(options.body.size()));
     } else if (method == "POST" || method == "PUT") {
         request.setContentLength(0);
     }
-    auto& out = session->sendRequest(request);
-    if (body) {
-        out << *body;
+    if (!options.bearerToken.empty()) {
+        request.set("Authorization", "Bearer " + options.bearerToken);
     }
+    for (const auto& [name, value] : options.headers) {
+        request.add(name, value);
+    }
+    session->sendRequest(request) << options.body;
     Poco::Net::HTTPResponse response;
     auto& received = session->receiveResponse(response);
     HttpResponse result;
@@ -58,16 +62,19 @@ HttpResponse exchange(const std::string& baseUrl, const std::string& method,
     return result;
 }
 
-}  // namespace
-
 HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
                      const std::string& caFile) {
-    return exchange(baseUrl, method, path, caFile, nullptr, "");
+    RequestOptions options;
+    options.caFile = caFile;
+    return request(baseUrl, method, path, options);
 }
 
 HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
                      const std::string& body, const std::string& contentType) {
-    return exchange(baseUrl, method, path, "", &body, contentType);
+    RequestOptions options;
+    options.body = body;
+    options.contentType = contentType;
+    return request(baseUrl, method, path, options);
 }
 
 }  // namespace kiod::test

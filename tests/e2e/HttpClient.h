@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kiod::test {
 
@@ -15,9 +17,27 @@ struct HttpResponse {
 };
 
 // A client session for `baseUrl` (`http://` or `https://HOST:PORT`). For
-// HTTPS the server's certificate is verified against `caFile`.
+// HTTPS the server's certificate is verified against `caFile`, and the
+// client presents the certificate `certFile` (key `keyFile`) if given.
 std::unique_ptr<Poco::Net::HTTPClientSession> openSession(const std::string& baseUrl,
-                                                          const std::string& caFile = "");
+                                                          const std::string& caFile = "",
+                                                          const std::string& certFile = "",
+                                                          const std::string& keyFile = "");
+
+// What a request carries besides its method and path.
+struct RequestOptions {
+    std::string body;  // sent with contentType when not empty
+    std::string contentType = "application/json";
+    std::string caFile;
+    std::string certFile;  // a client certificate, with keyFile
+    std::string keyFile;
+    std::string bearerToken;  // Authorization: Bearer
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// One request on a fresh connection; the whole response.
+HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,
+                     const RequestOptions& options);
 
 // One request on a fresh connection; the whole response.
 HttpResponse request(const std::string& baseUrl, const std::string& method, const std::string& path,

@@ -155,9 +155,12 @@ BOOST_AUTO_TEST_CASE(oversized_requests_get_413_414_and_431_from_the_listeners_l
 BOOST_AUTO_TEST_CASE(a_malformed_query_escape_is_a_bad_request) {
     TempDir dir;
     KiodProcess kiod(dir, baseConfig(dir));
-    for (const char* query : {"?exclude=%ZZ", "?verbose&exclude=%5"}) {
-        auto answer = get(kiod.url("api"), std::string("/readyz") + query);
-        BOOST_TEST(answer.status == 400, query);
+    // The last is read by the authorizer (is a GET of a collection a
+    // watch?) before any handler.
+    for (const char* target : {"/readyz?exclude=%ZZ", "/readyz?verbose&exclude=%5",
+                               "/apis/actions.kio.kasten.io/v1alpha1/backupactions?watch=%ZZ"}) {
+        auto answer = get(kiod.url("api"), target);
+        BOOST_TEST(answer.status == 400, target);
         BOOST_TEST(answer.body.find(R"("reason":"BadRequest")") != std::string::npos, answer.body);
         BOOST_TEST(answer.body.find("the request's query is malformed") != std::string::npos,
                    answer.body);

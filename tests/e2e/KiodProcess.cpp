@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
@@ -250,6 +251,17 @@ int KiodProcess::waitExit(std::chrono::milliseconds timeout) {
         exitCode_ = decodeStatus(status);
     }
     return exited_ ? exitCode_ : -1;
+}
+
+bool KiodProcess::waitForLog(const std::string& text, std::chrono::milliseconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (stderrText().find(text) == std::string::npos) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
 }
 
 std::string KiodProcess::stderrText() const {

@@ -73,6 +73,8 @@ public:
     // Waits for the process to exit; its exit code, or -1 on timeout.
     int waitExit(std::chrono::milliseconds timeout);
     std::string stderrText() const;
+    // Waits until kiod's standard error contains `text`; false after `timeout`.
+    bool waitForLog(const std::string& text, std::chrono::milliseconds timeout) const;
     // Every notify message received up to READY=1, in order (STATUS= lines
     // carry the modules' progress reports).
     const std::vector<std::string>& startupNotifications() const { return startup_; }

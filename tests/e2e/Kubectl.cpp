@@ -67,7 +67,8 @@ Spawned spawn(const std::string& binary, const std::vector<std::string>& args,
 
 }  // namespace
 
-Kubectl::Kubectl(const TempDir& dir, const std::string& serverUrl) : dir_(dir) {
+Kubectl::Kubectl(const TempDir& dir, const std::string& serverUrl, const std::string& user)
+    : dir_(dir) {
     const char* fromEnv = std::getenv("KIOD_KUBECTL");
     binary_ = fromEnv && *fromEnv ? fromEnv : "/usr/bin/kubectl";
     BOOST_REQUIRE_MESSAGE(access(binary_.c_str(), X_OK) == 0, "no kubectl at " << binary_);
@@ -88,7 +89,8 @@ Kubectl::Kubectl(const TempDir& dir, const std::string& serverUrl) : dir_(dir) {
                   "current-context: kiod\n"
                   "users:\n"
                   "- name: tester\n"
-                  "  user: {token: kiod-e2e}\n");
+                  "  user: " +
+                  user + "\n");
     auto version = run({"version", "--client", "-o", "json"});
     BOOST_REQUIRE_MESSAGE(version.exitCode == 0, version.err);
     auto at = version.out.find("\"minor\"");

@@ -16,7 +16,10 @@ namespace kiod::test {
 // /usr/bin/kubectl; the suite runs once per client version.
 class Kubectl {
 public:
-    Kubectl(const TempDir& dir, const std::string& serverUrl);
+    // `user` is the kubeconfig's user entry: a token, or
+    // `{client-certificate: FILE, client-key: FILE}`.
+    Kubectl(const TempDir& dir, const std::string& serverUrl,
+            const std::string& user = "{token: kiod-e2e}");
 
     // The client's minor version (32 for 1.32), from `kubectl version --client`.
     int minor() const { return minor_; }

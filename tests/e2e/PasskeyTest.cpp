@@ -186,14 +186,17 @@ BOOST_AUTO_TEST_CASE(deleting_the_last_passkey_is_refused_with_the_reason) {
     Installation kiod(dir);
     dir.write("passphrase", kPassphrase + "\n");
     kiod.start(dir.file("passphrase"));
-    auto refused = kiod.kubectl({"delete", "passkey", "default"});
-    BOOST_TEST(refused.exitCode != 0);
-    BOOST_TEST(contains(refused.err,
-                        "Operation cannot be fulfilled on passkeys.vault.kio.kasten.io "
-                        "\"default\": passkey default is the last valid passkey: without it the "
-                        "primary key and every key under it would be lost; add another passkey "
-                        "first"),
-               refused.err);
+    // A server-side dry run refuses as the real delete does.
+    for (const auto* dryRun : {"--dry-run=server", "--dry-run=none"}) {
+        auto refused = kiod.kubectl({"delete", "passkey", "default", dryRun});
+        BOOST_TEST(refused.exitCode != 0, dryRun);
+        BOOST_TEST(contains(refused.err,
+                            "Operation cannot be fulfilled on passkeys.vault.kio.kasten.io "
+                            "\"default\": passkey default is the last valid passkey: without it "
+                            "the primary key and every key under it would be lost; add another "
+                            "passkey first"),
+                   refused.err);
+    }
     BOOST_TEST(kiod.kubectl({"get", "passkey", "default"}).exitCode == 0);
     kiod.start(dir.file("passphrase"));
     BOOST_TEST(kiod.cryptoReadiness() == 200);

@@ -7,7 +7,9 @@
 #   3. kiod-admin and kiod-basic name every resource of
 #      shared/api/RESOURCES.md with its verbs and its status and details
 #      subresources;
-#   4. the ConfigMap's kiod.ini passes `kiod --check-config`.
+#   4. the ConfigMap's kiod.ini passes `kiod --check-config`, with the files
+#      it names under /etc/kiod/ in a temporary directory: etc/kiod-rules.json
+#      as the rules, and a generated front-proxy CA.
 # What it cannot check offline: the schemas of APIService, ConfigMap, PVC,
 # Namespace and ClusterRole fields (those are parsed, not typed).
 #
@@ -20,7 +22,7 @@ dir=${1:-$root/etc/k8s}
 kiod=${2:-$root/build/bin/kiod}
 resources_md=$root/../shared/api/RESOURCES.md
 
-for tool in kubectl jq; do
+for tool in kubectl jq openssl; do
     command -v "$tool" >/dev/null || { echo "check-manifests: $tool is missing; skipped"; exit 77; }
 done
 # Never reach for a cluster, even if a kubeconfig is around.
@@ -108,9 +110,15 @@ fi
 # 4. kiod.ini. Modules not built yet (aggregatedapi, until it lands) are left
 # out of kiod.modules so that the sections of the others are still checked.
 if [ -x "$kiod" ]; then
-    ini=$(mktemp)
-    trap 'rm -f "$ini"' EXIT
-    kubectl annotate --local -f "$dir/02-configmap.yaml" kiod-check=1 -o jsonpath='{.data.kiod\.ini}' >"$ini"
+    files=$(mktemp -d)
+    trap 'rm -rf "$files"' EXIT
+    ini=$files/kiod.ini
+    mkdir -p "$files/rules" "$files/front-proxy"
+    cp "$root/etc/kiod-rules.json" "$files/rules/kiod-rules.json"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=front-proxy-ca \
+        -keyout "$files/front-proxy/ca.key" -out "$files/front-proxy/ca.crt" 2>/dev/null
+    kubectl annotate --local -f "$dir/02-configmap.yaml" kiod-check=1 -o jsonpath='{.data.kiod\.ini}' |
+        sed "s#/etc/kiod/#$files/#g" >"$ini"
     modules=$(awk -F= '/^modules *=/ {print $2}' "$ini" | tr ',' ' ')
     present=()
     for m in $modules; do

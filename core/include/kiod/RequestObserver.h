@@ -1,5 +1,8 @@
 #pragma once
 
+#include <kiod/RequestAttributes.h>
+#include <kiod/UserInfo.h>
+
 #include <chrono>
 #include <string_view>
 
@@ -16,6 +19,10 @@ struct RequestRecord {
     std::chrono::nanoseconds duration{};
     std::string_view path;
     std::string_view client;
+    // Who sent it; null when authentication refused it (401).
+    const UserInfo* user = nullptr;
+    // What it asked to do, as authorization saw it.
+    const RequestAttributes* attributes = nullptr;
 };
 
 // Sees every request on every listener after its response is written: the

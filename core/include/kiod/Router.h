@@ -2,6 +2,7 @@
 
 #include <kiod/RequestObserver.h>
 #include <kiod/ResponseStream.h>
+#include <kiod/UserInfo.h>
 
 #include <functional>
 #include <map>
@@ -20,16 +21,26 @@ class HTTPServerResponse;
 namespace kiod {
 
 // A request as a route handler sees it: the Poco request, the path
-// parameters the pattern captured and the decoded query parameters.
+// parameters the pattern captured, the decoded query parameters and the
+// user who sent it.
 class RouteRequest {
 public:
+    // `user` null means system:anonymous.
     RouteRequest(Poco::Net::HTTPServerRequest& http, std::string_view listener,
                  std::string_view path, std::string_view query,
-                 std::vector<std::pair<std::string, std::string>> params);
+                 std::vector<std::pair<std::string, std::string>> params,
+                 const UserInfo* user = nullptr);
 
     Poco::Net::HTTPServerRequest& http() { return http_; }
     std::string_view listener() const { return listener_; }
     std::string_view path() const { return path_; }
+
+    // Who sent the request, as the listener's authentication established
+    // it; system:anonymous on an open listener (docs/CONFIGURATION.md,
+    // auth.*). The listener has already authorized the request: a handler
+    // sees only requests its user may make. The X-Remote-* headers are
+    // gone from http() by then.
+    const UserInfo& user() const;
 
     // The value captured by `{name}` in the route's pattern. Asking for a
     // name the pattern does not have is a programming error (std::logic_error).
@@ -60,6 +71,7 @@ private:
     std::string_view path_;
     std::string_view rawQuery_;
     std::vector<std::pair<std::string, std::string>> params_;
+    const UserInfo* user_;
     mutable bool queryParsed_ = false;
     mutable std::multimap<std::string, std::string, std::less<>> query_;
 };

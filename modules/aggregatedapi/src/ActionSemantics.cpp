@@ -229,6 +229,11 @@ ApiResult<StoredObject> ActionSemantics::remove(const ApiRequest& request, const
             (preconditions.revision != 0 && preconditions.revision != current->revision)) {
             return ApiError::conflict(self, name, "Precondition failed");
         }
+        if (request.moduleStorage) {
+            if (Status allowed = request.moduleStorage->validateDelete(key); !allowed) {
+                return ApiError::fromStatus(allowed, self, name);
+            }
+        }
         return current.value();
     }
     if (self.family == KindFamily::kRestorePointContent) {

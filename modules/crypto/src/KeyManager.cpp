@@ -189,16 +189,28 @@ Result<std::vector<catalog::StoredObject>> KeyManager::changePasskeys(
         std::move(alongside));
 }
 
-Result<std::vector<std::string>> KeyManager::passkeyNames() {
+Result<PasskeySet> KeyManager::storedPasskeys() {
     auto object = keyringStore_.load();
     if (!object) {
         return object.status();
     }
-    auto passkeys = PasskeySet::parse(object->passkeys);
+    return PasskeySet::parse(object->passkeys);
+}
+
+Result<std::vector<std::string>> KeyManager::passkeyNames() {
+    auto passkeys = storedPasskeys();
     if (!passkeys) {
         return passkeys.status();
     }
     return passkeys->names();
+}
+
+Status KeyManager::checkRemovePasskey(const std::string& name) {
+    auto passkeys = storedPasskeys();
+    if (!passkeys) {
+        return passkeys.status();
+    }
+    return passkeys->checkRemove(name);
 }
 
 }  // namespace kiod::crypto

@@ -67,11 +67,15 @@ public:
     Result<std::vector<catalog::StoredObject>> removePasskey(
         const std::string& name, std::vector<catalog::Mutation> alongside);
     Result<std::vector<std::string>> passkeyNames();
+    // What removePasskey(name) would answer, without removing (a dry run).
+    Status checkRemovePasskey(const std::string& name);
 
     // Ends the rewrap thread (module stop).
     void stop() { rewrapper_.stop(); }
 
 private:
+    // The passkey set as stored now.
+    Result<PasskeySet> storedPasskeys();
     // Unavailable unless unlocked; mutex_ held.
     Status requireUnlocked() const;
     // Applies `change` to the stored passkey set and persists it with

@@ -191,9 +191,8 @@ Result<SecretBytes> PasskeySet::unlock(const Passkey& passkey) const {
     return wrongPasskey();
 }
 
-Status PasskeySet::remove(std::string_view name) {
-    auto it = records_.find(name);
-    if (it == records_.end()) {
+Status PasskeySet::checkRemove(std::string_view name) const {
+    if (records_.find(name) == records_.end()) {
         return Status::notFound("no passkey named " + std::string(name));
     }
     if (records_.size() == 1) {
@@ -201,7 +200,14 @@ Status PasskeySet::remove(std::string_view name) {
                                 " is the last valid passkey: without it the primary key and "
                                 "every key under it would be lost; add another passkey first");
     }
-    records_.erase(it);
+    return Status::ok();
+}
+
+Status PasskeySet::remove(std::string_view name) {
+    if (Status allowed = checkRemove(name); !allowed) {
+        return allowed;
+    }
+    records_.erase(records_.find(name));
     return Status::ok();
 }
 

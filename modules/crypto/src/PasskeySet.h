@@ -67,6 +67,8 @@ public:
     // is the last one, since the primary key, and every key under it, would
     // then be lost for good.
     Status remove(std::string_view name);
+    // What remove(name) would answer, without removing.
+    Status checkRemove(std::string_view name) const;
 
     // The passkeys' names, sorted.
     std::vector<std::string> names() const;

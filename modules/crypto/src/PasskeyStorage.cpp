@@ -149,6 +149,10 @@ Result<catalog::StoredObject> PasskeyStorage::update(const catalog::ObjectKey& k
     return objects_->update(key, json, expected);
 }
 
+Status PasskeyStorage::validateDelete(const catalog::ObjectKey& key) {
+    return keys_->checkRemovePasskey(key.name);
+}
+
 Result<catalog::StoredObject> PasskeyStorage::remove(const catalog::ObjectKey& key,
                                                      const catalog::Preconditions& preconditions) {
     auto removed = keys_->removePasskey(key.name, {catalog::Mutation::remove(key, preconditions)});

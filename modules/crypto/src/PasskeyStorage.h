@@ -65,6 +65,8 @@ public:
     // Unavailable while locked.
     Result<catalog::StoredObject> update(const catalog::ObjectKey& key, const std::string& json,
                                          catalog::Revision expected) override;
+    // Conflict for the last passkey, as remove() says it.
+    Status validateDelete(const catalog::ObjectKey& key) override;
     // Removes the passkey and its object. Conflict for the last passkey,
     // and when `preconditions` do not hold; Unavailable while locked.
     Result<catalog::StoredObject> remove(const catalog::ObjectKey& key,

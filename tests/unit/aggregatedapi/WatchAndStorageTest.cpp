@@ -55,6 +55,9 @@ public:
         }
         return {{"FieldValueRequired", "Required value", "spec.secret"}};
     }
+    kiod::Status validateDelete(const kiod::catalog::ObjectKey&) override {
+        return kiod::Status::ok();
+    }
     kiod::Result<kiod::catalog::StoredObject> create(const kiod::catalog::ObjectKey& key,
                                                      const std::string& json) override {
         ++writes;

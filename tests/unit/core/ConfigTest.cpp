@@ -122,6 +122,31 @@ BOOST_AUTO_TEST_CASE(tls_auto_excludes_a_configured_certificate) {
     expectErrorNaming(kMinimal + "tls.client_ca = /etc/passwd\n", "listener.api.tls.client_ca");
 }
 
+BOOST_AUTO_TEST_CASE(reviews_need_an_https_kube_apiserver_and_turn_auth_on) {
+    const std::string reviews =
+        kMinimal + "auth.subjectaccessreview = true\nauth.tokenreview = true\n";
+    auto core = read(reviews + "auth.kubernetes.url = https://10.0.0.1:6443\n");
+    const auto& auth = core.listeners[0].auth;
+    BOOST_TEST(auth.enabled());
+    BOOST_TEST(auth.kubernetes.url == "https://10.0.0.1:6443");
+    BOOST_TEST(auth.tokenReviewCacheTtl.count() == 10'000);
+    BOOST_TEST(auth.subjectAccessReviewDenyTtl.count() == 10'000);
+    BOOST_TEST(auth.kubernetes.timeout.count() == 10'000);
+
+    expectErrorNaming(reviews, "listener.api.auth.kubernetes.url: required");
+    for (std::string url : {"http://10.0.0.1", "https://10.0.0.1/api", "https://u@10.0.0.1", "x"}) {
+        expectErrorNaming(reviews + "auth.kubernetes.url = " + url + "\n",
+                          "listener.api.auth.kubernetes.url: '" + url + "' is not https://");
+    }
+    expectErrorNaming(kMinimal + "auth.kubernetes.url = https://10.0.0.1\n",
+                      "listener.api.auth.kubernetes.url: unused without");
+    expectErrorNaming(kMinimal + "auth.tokenreview = true\nauth.kubernetes.url = https://x\n",
+                      "listener.api.auth.rules_file (or listener.api.auth.subjectaccessreview)");
+    expectErrorNaming(
+        reviews + "auth.kubernetes.url = https://x\nauth.kubernetes.cert = /etc/passwd\n",
+        "listener.api.auth.kubernetes.key: required with listener.api.auth.kubernetes.cert");
+}
+
 BOOST_AUTO_TEST_CASE(getters_validate_and_record_the_effective_value) {
     auto config = ini("[metrics]\nlistener = metrics\nflag = yes\nlist = a, b c\n");
     kiod::EffectiveConfiguration effective;

@@ -35,6 +35,11 @@ public:
     // object (a file to read, the keyring unlocked) is create's to refuse.
     virtual std::vector<StatusCause> validateCreate(const catalog::ObjectKey& key,
                                                     const std::string& json) const = 0;
+
+    // What remove(key) would refuse beyond the object's absence and the
+    // preconditions, which the API checks itself: a dry-run delete answers
+    // with it, so that it refuses what the real one would.
+    virtual Status validateDelete(const catalog::ObjectKey& key) = 0;
 };
 
 }  // namespace kiod::aggregatedapi
