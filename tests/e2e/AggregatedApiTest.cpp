@@ -3,6 +3,7 @@
 #include "HttpClient.h"
 #include "KiodProcess.h"
 #include "RawConnection.h"
+#include "TextContains.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -13,10 +14,6 @@
 using namespace kiod::test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 const std::string kCollection = "/apis/actions.kio.kasten.io/v1alpha1/namespaces/ns/backupactions";
 

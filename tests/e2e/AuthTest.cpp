@@ -7,6 +7,7 @@
 #include "KiodProcess.h"
 #include "Kubectl.h"
 #include "TestCa.h"
+#include "TextContains.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -20,10 +21,6 @@ using namespace kiod::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 const std::string kActions = "/apis/actions.kio.kasten.io/v1alpha1";
 

@@ -5,6 +5,7 @@
 #include "Base64.h"
 #include "HttpClient.h"
 #include "KiodProcess.h"
+#include "TextContains.h"
 
 #include <Poco/JSON/Parser.h>
 #include <boost/test/unit_test.hpp>
@@ -16,10 +17,6 @@ using namespace kiod::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 Poco::JSON::Object::Ptr parse(const std::string& json) {
     return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();

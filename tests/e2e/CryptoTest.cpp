@@ -3,6 +3,7 @@
 // reason) when the passphrase is wrong or has no source.
 #include "HttpClient.h"
 #include "KiodProcess.h"
+#include "TextContains.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -17,10 +18,6 @@
 using namespace kiod::test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 // scrypt at 2^10 so that each start derives in a millisecond, not 0.35 s.
 std::string cryptoConfig(const TempDir& dir, const std::string& crypto) {

@@ -3,6 +3,7 @@
 #include "KiodProcess.h"
 #include "SchemaMigrator.h"
 #include "SqliteObjectStore.h"
+#include "TextContains.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -18,10 +19,6 @@ const std::string kActions = "backupactions.actions.kio.kasten.io";
 
 RunResult kiodctl(const std::vector<std::string>& args) {
     return runProgram(KIODCTL_BINARY, args);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 // A catalog at `path` holding `count` BackupActions.

@@ -4,6 +4,7 @@
 #include "HttpClient.h"
 #include "KiodProcess.h"
 #include "Kubectl.h"
+#include "TextContains.h"
 
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -81,10 +82,6 @@ std::vector<std::string> lines(const std::string& text) {
         }
     }
     return out;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 // Names printed by `get -o name`, without the resource prefix, sorted.

@@ -5,6 +5,7 @@
 #include "HttpClient.h"
 #include "KiodProcess.h"
 #include "SelfSignedCertificate.h"
+#include "TextContains.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -27,10 +28,6 @@ using namespace kiod::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 const std::string kActions = "/apis/actions.kio.kasten.io/v1alpha1";
 const std::string kKiodToken = "kiod-serviceaccount-token";

@@ -7,6 +7,7 @@
 #include "HttpClient.h"
 #include "KiodProcess.h"
 #include "Kubectl.h"
+#include "TextContains.h"
 
 #include <Poco/JSON/Parser.h>
 #include <boost/test/unit_test.hpp>
@@ -24,10 +25,6 @@ const std::string kPassphrase = "correct horse";
 const std::string kOpsPassphrase = "battery staple";
 const std::string kOwner =
     R"({"catalogId": "catalog-1", "scope": "restorepoint/rp1", "purpose": "metadata"})";
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string passkeyYaml(const std::string& name, const std::string& spec) {
     return "apiVersion: vault.kio.kasten.io/v1alpha1\n"

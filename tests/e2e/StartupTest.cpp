@@ -3,6 +3,7 @@
 // options do what --help says.
 #include "HttpClient.h"
 #include "KiodProcess.h"
+#include "TextContains.h"
 
 #include <Poco/Net/ServerSocket.h>
 #include <boost/test/unit_test.hpp>
@@ -14,10 +15,6 @@
 using namespace kiod::test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 // Writes `config` and runs kiod on it to completion.
 RunResult runWithConfig(const TempDir& dir, const std::string& config,

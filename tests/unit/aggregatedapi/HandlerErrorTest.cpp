@@ -1,8 +1,11 @@
 // Every failure of the resource handlers answers a metav1.Status with the
 // right code, reason and message, and stores nothing.
 #include "ApiHarness.h"
+#include "TextContains.h"
 
 #include <boost/test/unit_test.hpp>
+
+using kiod::test::contains;
 
 using namespace kiod::aggregatedapi::test;
 
@@ -15,10 +18,6 @@ const std::map<std::string, std::string> kJson = {{"Content-Type", "application/
 std::string action(const std::string& name, const std::string& extra = "") {
     return R"({"apiVersion":"actions.kio.kasten.io/v1alpha1","kind":"BackupAction","metadata":{"name":")" +
            name + R"("},"spec":{"subject":{"name":"app","namespace":"ns"}})" + extra + "}";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 // The reply is a failure Status with this code and reason.

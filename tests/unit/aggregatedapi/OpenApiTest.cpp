@@ -3,17 +3,16 @@
 #include "ApiHarness.h"
 #include "OpenApi.h"
 #include "OpenApiProtobuf.h"
+#include "TextContains.h"
 
 #include <boost/test/unit_test.hpp>
+
+using kiod::test::contains;
 
 using namespace kiod::aggregatedapi;
 using namespace kiod::aggregatedapi::test;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string encoded(const char* json) {
     rapidjson::Document document;

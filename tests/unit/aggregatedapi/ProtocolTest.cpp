@@ -5,9 +5,12 @@
 #include "ObjectJson.h"
 #include "Patch.h"
 #include "ResponseFormat.h"
+#include "TextContains.h"
 #include "WatchStream.h"
 
 #include <boost/test/unit_test.hpp>
+
+using kiod::test::contains;
 
 using namespace kiod::aggregatedapi;
 using namespace kiod::aggregatedapi::test;
@@ -22,10 +25,6 @@ const std::string kTable =
     "application/json;as=Table;v=v1;g=meta.k8s.io,application/"
     "json;as=Table;v=v1beta1;g=meta.k8s.io,"
     "application/json";
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 const ResourceInfo& backupActions() {
     return *ResourceTable::instance().find("actions.kio.kasten.io", "v1alpha1", "backupactions");

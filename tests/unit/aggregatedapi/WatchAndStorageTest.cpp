@@ -4,11 +4,14 @@
 #include "ApiError.h"
 #include "ApiHarness.h"
 #include "ObjectJson.h"
+#include "TextContains.h"
 #include "WatchStream.h"
 
 #include <kiod/aggregatedapi/ResourceStorage.h>
 
 #include <boost/test/unit_test.hpp>
+
+using kiod::test::contains;
 
 using namespace kiod::aggregatedapi;
 using namespace kiod::aggregatedapi::test;
@@ -19,10 +22,6 @@ const std::string kCollection = "/apis/actions.kio.kasten.io/v1alpha1/namespaces
 const std::map<std::string, std::string> kJson = {{"Content-Type", "application/json"}};
 const std::map<std::string, std::string> kMerge = {
     {"Content-Type", "application/merge-patch+json"}};
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string action(const std::string& name) {
     return R"({"metadata":{"name":")" + name + R"("},"spec":{"subject":{"name":"app"}}})";

@@ -7,6 +7,7 @@
 #include "PasskeyRecord.h"
 #include "PasskeyStorage.h"
 #include "PasskeyTestSupport.h"
+#include "TextContains.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -20,6 +21,8 @@
 #include <string>
 #include <vector>
 
+using kiod::test::contains;
+
 namespace fs = std::filesystem;
 
 namespace kiod::crypto::test {
@@ -27,10 +30,6 @@ namespace {
 
 const std::string kPassphrase = "correct horse";
 const std::string kOtherPassphrase = "battery staple";
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 // Everything the storage and the keyring log, to check that no secret is.
 class CapturingChannel final : public Poco::Channel {
