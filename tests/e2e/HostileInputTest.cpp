@@ -313,8 +313,10 @@ void oversized(Tally& tally, const std::string& url) {
             RawConnection connection(url);
             try {
                 connection.send(c.request);
-            } catch (const Poco::Net::NetException&) {
-                // kiod answered and closed before taking all of it
+            } catch (const Poco::IOException&) {
+                // kiod answered and closed before taking all of it: a
+                // reset (NetException) or, as the write meets the closed
+                // socket, a broken pipe (IOException)
             }
             int status = connection.readResponse();
             tally.count(status);
