@@ -157,9 +157,11 @@ level = warning
 [listener.api]
 address = 127.0.0.1:$kiod_port
 tls.auto = true
+auth.open = true
 [listener.metrics]
 address = 127.0.0.1:$(free_port)
 threads = 2
+auth.open = true
 INI
     taskset -c 0 "$kiod" --config "$work/kiod.ini" "${kiod_sets[@]}" >"$work/kiod.log" 2>&1 &
     pids+=($!)

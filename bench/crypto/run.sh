@@ -118,9 +118,11 @@ level = warning
 [listener.api]
 address = 127.0.0.1:$(free_port)
 threads = 2
+auth.open = true
 [listener.internal]
 address = 127.0.0.1:$port
 threads = 64
+auth.open = true
 [crypto]
 passphrase_file = $work/passphrase
 listener = internal

@@ -61,9 +61,11 @@ level = warning
 [listener.bench]
 address = 127.0.0.1:$kiod_port
 threads = $threads
+auth.open = true
 [listener.metrics]
 address = 127.0.0.1:$(free_port)
 threads = 2
+auth.open = true
 INI
 taskset -c 0 "$kiod" --config "$work/kiod.ini" >"$work/kiod.log" 2>&1 &
 pids+=($!)

@@ -162,6 +162,20 @@ AuthConfig readAuth(ConfigSection& section, const TlsConfig& tls) {
         requireAuthorization(section.has(key), key);
     }
     requireAuthorization(auth.tokenReview, "auth.tokenreview");
+    // A listener answers anyone only when its configuration says so in as
+    // many words: a forgotten rules file must not leave the catalog and
+    // the keys open.
+    bool open = section.getBool("auth.open", false);
+    if (open && auth.enabled()) {
+        throw ConfigError(section.fullKey("auth.open") + ": cannot be combined with " +
+                          section.fullKey(auth.rulesFile.empty() ? "auth.subjectaccessreview"
+                                                                 : "auth.rules_file"));
+    }
+    if (!open && !auth.enabled()) {
+        throw ConfigError(section.fullKey("auth.rules_file") +
+                          ": required (or auth.subjectaccessreview): who may use this listener; "
+                          "auth.open = true serves anyone who reaches it instead");
+    }
     if (auth.enabled() && auth.tokenFile.empty() && tls.clientCaFile.empty() &&
         auth.requestHeaderCaFile.empty() && !auth.tokenReview) {
         throw ConfigError(section.fullKey(auth.rulesFile.empty() ? "auth.subjectaccessreview"

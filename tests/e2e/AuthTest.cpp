@@ -101,6 +101,7 @@ struct Secured {
                 "--set", api + "auth.requestheader.allowed_names=front-proxy-client",
                 "--set", api + "auth.token_file=" + dir.file("tokens.csv"),
                 "--set", api + "auth.rules_file=" + dir.file("rules.json"),
+                "--set", api + "auth.open=false",
                 "--set", api + "auth.anonymous_paths=/livez, /readyz*, /healthz"};
     }
 

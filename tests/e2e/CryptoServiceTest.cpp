@@ -34,7 +34,7 @@ std::string serviceConfig(const TempDir& dir, const std::string& crypto = "",
                           bool passphrase = true) {
     dir.write("passphrase", "correct horse\n");
     return baseConfig(dir, "metrics, catalog, crypto") +
-           "[listener.internal]\naddress = 127.0.0.1:0\nthreads = 4\n"
+           "[listener.internal]\naddress = 127.0.0.1:0\nthreads = 4\nauth.open = true\n"
            "[crypto]\npasskey.scrypt_n = 1024\nlistener = internal\n" +
            (passphrase ? "passphrase_file = " + dir.file("passphrase") + "\n" : "") + crypto;
 }

@@ -114,9 +114,11 @@ std::string baseConfig(const TempDir& dir, const std::string& modules) {
            "[listener.api]\n"
            "address = 127.0.0.1:0\n"
            "threads = 16\n"
+           "auth.open = true\n"
            "[listener.metrics]\n"
            "address = 127.0.0.1:0\n"
-           "threads = 4\n";
+           "threads = 4\n"
+           "auth.open = true\n";
 }
 
 RunResult runKiod(const std::vector<std::string>& args) {

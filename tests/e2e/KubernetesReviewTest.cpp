@@ -183,6 +183,7 @@ KiodProcess startKiod(const TempDir& dir, const std::string& url, const std::str
         "--set", api + "tls.auto=true",
         "--set", api + "auth.token_file=" + dir.file("tokens.csv"),
         "--set", api + "auth.rules_file=" + dir.file("rules.json"),
+        "--set", api + "auth.open=false",
         "--set", api + "auth.tokenreview=true",
         "--set", api + "auth.subjectaccessreview=true",
         "--set", api + "auth.kubernetes.url=" + url,

@@ -81,7 +81,7 @@ public:
         kiod_ = std::make_unique<KiodProcess>(
             dir_,
             baseConfig(dir_, "catalog, crypto, aggregatedapi") +
-                "[listener.internal]\naddress = 127.0.0.1:0\nthreads = 4\n"
+                "[listener.internal]\naddress = 127.0.0.1:0\nthreads = 4\nauth.open = true\n"
                 "[catalog]\nbackup.listener = internal\n"
                 "[crypto]\npasskey.scrypt_n = 1024\nlistener = internal\n"
                 "passkey.source_dir = " +

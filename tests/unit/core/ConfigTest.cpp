@@ -49,7 +49,10 @@ void expectErrorNaming(const std::string& text, const std::string& key) {
     }
 }
 
-const std::string kMinimal = "[listener.api]\naddress = 127.0.0.1:0\n";
+// A listener, and one that serves anyone (as every listener must say, or
+// name who may use it).
+const std::string kListener = "[listener.api]\naddress = 127.0.0.1:0\n";
+const std::string kMinimal = kListener + "auth.open = true\n";
 
 }  // namespace
 
@@ -73,7 +76,7 @@ BOOST_AUTO_TEST_CASE(file_values_are_parsed) {
         "[kiod]\nmodules = metrics, catalog\nmodule_path = /a:/b\ndata_dir = var\n"
         "shutdown_grace = 1500ms\n"
         "[log]\nlevel = warning\nformat = JSON\n"
-        "[listener.metrics]\naddress = :9090\nthreads = 8\n" +
+        "[listener.metrics]\naddress = :9090\nthreads = 8\nauth.open = true\n" +
         kMinimal);
     BOOST_TEST(core.modules == (std::vector<std::string>{"metrics", "catalog"}));
     BOOST_TEST(core.modulePath == (std::vector<std::string>{"/a", "/b"}));
@@ -124,7 +127,7 @@ BOOST_AUTO_TEST_CASE(tls_auto_excludes_a_configured_certificate) {
 
 BOOST_AUTO_TEST_CASE(reviews_need_an_https_kube_apiserver_and_turn_auth_on) {
     const std::string reviews =
-        kMinimal + "auth.subjectaccessreview = true\nauth.tokenreview = true\n";
+        kListener + "auth.subjectaccessreview = true\nauth.tokenreview = true\n";
     auto core = read(reviews + "auth.kubernetes.url = https://10.0.0.1:6443\n");
     const auto& auth = core.listeners[0].auth;
     BOOST_TEST(auth.enabled());
@@ -145,6 +148,19 @@ BOOST_AUTO_TEST_CASE(reviews_need_an_https_kube_apiserver_and_turn_auth_on) {
     expectErrorNaming(
         reviews + "auth.kubernetes.url = https://x\nauth.kubernetes.cert = /etc/passwd\n",
         "listener.api.auth.kubernetes.key: required with listener.api.auth.kubernetes.cert");
+}
+
+BOOST_AUTO_TEST_CASE(a_listener_says_who_may_use_it_or_that_anyone_may) {
+    expectErrorNaming(kListener,
+                      "listener.api.auth.rules_file: required (or auth.subjectaccessreview): who "
+                      "may use this listener; auth.open = true serves anyone who reaches it "
+                      "instead");
+    expectErrorNaming(kMinimal +
+                          "auth.subjectaccessreview = true\n"
+                          "auth.tokenreview = true\nauth.kubernetes.url = https://x\n",
+                      "listener.api.auth.open: cannot be combined with "
+                      "listener.api.auth.subjectaccessreview");
+    BOOST_TEST(read(kMinimal).listeners[0].auth.enabled() == false);
 }
 
 BOOST_AUTO_TEST_CASE(getters_validate_and_record_the_effective_value) {
