@@ -4,6 +4,7 @@
 #include "KiodProcess.h"
 #include "RawConnection.h"
 #include "TextContains.h"
+#include "TextLines.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -19,19 +20,6 @@ const std::string kCollection = "/apis/actions.kio.kasten.io/v1alpha1/namespaces
 
 std::string action(const std::string& name) {
     return R"({"metadata":{"name":")" + name + R"("},"spec":{"subject":{"name":"app"}}})";
-}
-
-// The lines of a watch body, empty ones left out.
-std::vector<std::string> eventLines(const std::string& body) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    for (auto end = body.find('\n'); end != std::string::npos; end = body.find('\n', start)) {
-        if (end > start) {
-            lines.push_back(body.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return lines;
 }
 
 // kiod with the catalog and the aggregated API on a plain HTTP listener with
@@ -114,7 +102,7 @@ BOOST_AUTO_TEST_CASE(without_resource_version_current_objects_come_as_added) {
     auto reply = get(server.api, kCollection + "?watch=true&timeoutSeconds=1");
     BOOST_TEST(reply.status == 200);
     BOOST_TEST(reply.headers.get("Transfer-Encoding", "") == "chunked");
-    auto lines = eventLines(reply.body);
+    auto lines = kiod::test::nonEmptyLines(reply.body);
     BOOST_TEST_REQUIRE(lines.size() == 2u, reply.body);
     BOOST_TEST(contains(lines[0], R"({"type":"ADDED","object":{)"));
     BOOST_TEST(contains(lines[0], R"("name":"a")"));
@@ -130,7 +118,7 @@ BOOST_AUTO_TEST_CASE(from_a_resource_version_only_later_changes_come) {
     BOOST_TEST_REQUIRE(patched.status == 200, patched.body);
     BOOST_TEST_REQUIRE(request(server.api, "DELETE", kCollection + "/a").status == 200);
     auto reply = get(server.api, kCollection + "?watch=1&timeoutSeconds=1&resourceVersion=" + rv);
-    auto lines = eventLines(reply.body);
+    auto lines = kiod::test::nonEmptyLines(reply.body);
     BOOST_TEST_REQUIRE(lines.size() == 2u, reply.body);
     BOOST_TEST(contains(lines[0], R"({"type":"MODIFIED")"));
     BOOST_TEST(contains(lines[0], R"("state":"Running")"));
@@ -147,7 +135,7 @@ BOOST_AUTO_TEST_CASE(idle_watches_that_allow_bookmarks_get_them_at_the_last_revi
     BOOST_TEST_REQUIRE(other.status == 201);
     auto reply =
         get(server.api, kCollection + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=2");
-    auto lines = eventLines(reply.body);
+    auto lines = kiod::test::nonEmptyLines(reply.body);
     BOOST_TEST_REQUIRE(lines.size() >= 2u, reply.body);
     BOOST_TEST(contains(lines[0], R"({"type":"ADDED")"));
     // The revision the starting state was read at: nothing of this watch

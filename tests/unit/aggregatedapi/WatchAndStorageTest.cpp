@@ -5,6 +5,7 @@
 #include "ApiHarness.h"
 #include "ObjectJson.h"
 #include "TextContains.h"
+#include "TextLines.h"
 #include "WatchStream.h"
 
 #include <kiod/aggregatedapi/ResourceStorage.h>
@@ -25,18 +26,6 @@ const std::map<std::string, std::string> kMerge = {
 
 std::string action(const std::string& name) {
     return R"({"metadata":{"name":")" + name + R"("},"spec":{"subject":{"name":"app"}}})";
-}
-
-std::vector<std::string> eventLines(const std::string& body) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    for (auto end = body.find('\n'); end != std::string::npos; end = body.find('\n', start)) {
-        if (end > start) {
-            lines.push_back(body.substr(start, end - start));
-        }
-        start = end + 1;
-    }
-    return lines;
 }
 
 // A module's storage for passkeys: here the catalog's store under the
@@ -121,7 +110,7 @@ BOOST_AUTO_TEST_CASE(too_old_resource_version_opens_as_an_error_event_with_410) 
     auto opened = stream.open(api.store(), {false, 1});
     BOOST_TEST_REQUIRE(static_cast<bool>(opened));
     BOOST_TEST(!opened.value().watch);
-    auto lines = eventLines(opened.value().lines);
+    auto lines = kiod::test::nonEmptyLines(opened.value().lines);
     BOOST_TEST_REQUIRE(lines.size() == 1u, opened.value().lines);
     BOOST_TEST(contains(lines[0], R"({"type":"ERROR","object":{"kind":"Status")"));
     BOOST_TEST(contains(lines[0], R"("reason":"Expired")"));
