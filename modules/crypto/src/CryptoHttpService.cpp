@@ -186,20 +186,23 @@ void CryptoHttpService::mount(Router& router, const std::string& listener) {
     router.mount(
         listener, "GET", "/crypto/v1/keys",
         [this](RouteRequest&, Poco::Net::HTTPServerResponse& response) { keys(response); });
-    router.mount(
-        listener, "POST", "/crypto/v1/keys/rotate",
-        [this](RouteRequest&, Poco::Net::HTTPServerResponse& response) { rotate(response); });
+    router.mount(listener, "POST", "/crypto/v1/keys/rotate",
+                 [this](RouteRequest&, Poco::Net::HTTPServerResponse& response) {
+                     answerChange(response, admin_->rotate().status());
+                 });
     router.mount(listener, "POST", "/crypto/v1/keys/config",
                  [this](RouteRequest& request, Poco::Net::HTTPServerResponse& response) {
-                     configure(request, response);
+                     setVersion(request, response, "minDecryptionVersion",
+                                &KeyAdmin::setMinDecryptionVersion);
                  });
     router.mount(listener, "POST", "/crypto/v1/keys/trim",
                  [this](RouteRequest& request, Poco::Net::HTTPServerResponse& response) {
-                     trim(request, response);
+                     setVersion(request, response, "minAvailableVersion", &KeyAdmin::trim);
                  });
-    router.mount(
-        listener, "POST", "/crypto/v1/keys/rewrap",
-        [this](RouteRequest&, Poco::Net::HTTPServerResponse& response) { startRewrap(response); });
+    router.mount(listener, "POST", "/crypto/v1/keys/rewrap",
+                 [this](RouteRequest&, Poco::Net::HTTPServerResponse& response) {
+                     answerChange(response, admin_->rewrapStoredKeys(), 202);
+                 });
     router.mount(listener, "GET", "/crypto/v1/keys/rewrap",
                  [this](RouteRequest&, Poco::Net::HTTPServerResponse& response) {
                      rewrapProgress(response);
@@ -370,45 +373,21 @@ void CryptoHttpService::keys(Poco::Net::HTTPServerResponse& response) {
     sendReport(response, admin_->report());
 }
 
-void CryptoHttpService::rotate(Poco::Net::HTTPServerResponse& response) {
-    auto rotated = admin_->rotate();
-    if (!rotated) {
-        sendStatus(response, forCaller(rotated.status()));
+void CryptoHttpService::answerChange(Poco::Net::HTTPServerResponse& response, const Status& changed,
+                                     int code) {
+    if (!changed) {
+        sendStatus(response, forCaller(changed));
         return;
     }
-    sendReport(response, admin_->report());
+    sendReport(response, admin_->report(), code);
 }
 
-void CryptoHttpService::configure(RouteRequest& request, Poco::Net::HTTPServerResponse& response) {
+void CryptoHttpService::setVersion(RouteRequest& request, Poco::Net::HTTPServerResponse& response,
+                                   const char* member, VersionChange change) {
     auto body = parseBody(request);
-    auto version = body ? versionMember(body.value(), "minDecryptionVersion")
-                        : Result<std::uint32_t>(body.status());
-    Status set = version ? admin_->setMinDecryptionVersion(version.value()) : version.status();
-    if (!set) {
-        sendStatus(response, forCaller(set));
-        return;
-    }
-    sendReport(response, admin_->report());
-}
-
-void CryptoHttpService::trim(RouteRequest& request, Poco::Net::HTTPServerResponse& response) {
-    auto body = parseBody(request);
-    auto version = body ? versionMember(body.value(), "minAvailableVersion")
-                        : Result<std::uint32_t>(body.status());
-    Status trimmed = version ? admin_->trim(version.value()) : version.status();
-    if (!trimmed) {
-        sendStatus(response, forCaller(trimmed));
-        return;
-    }
-    sendReport(response, admin_->report());
-}
-
-void CryptoHttpService::startRewrap(Poco::Net::HTTPServerResponse& response) {
-    if (Status started = admin_->rewrapStoredKeys(); !started) {
-        sendStatus(response, forCaller(started));
-        return;
-    }
-    sendReport(response, admin_->report(), 202);
+    auto version =
+        body ? versionMember(body.value(), member) : Result<std::uint32_t>(body.status());
+    answerChange(response, version ? ((*admin_).*change)(version.value()) : version.status());
 }
 
 void CryptoHttpService::rewrapProgress(Poco::Net::HTTPServerResponse& response) {

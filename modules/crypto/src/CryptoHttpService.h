@@ -59,10 +59,15 @@ private:
     Status rewrap(const rapidjson::Value& item, Writer& out);
 
     void keys(Poco::Net::HTTPServerResponse& response);
-    void rotate(Poco::Net::HTTPServerResponse& response);
-    void configure(RouteRequest& request, Poco::Net::HTTPServerResponse& response);
-    void trim(RouteRequest& request, Poco::Net::HTTPServerResponse& response);
-    void startRewrap(Poco::Net::HTTPServerResponse& response);
+    // Answers a change to the keyring (rotate, floor, trim, rewrap): its
+    // failure, or the report after it with `code`.
+    void answerChange(Poco::Net::HTTPServerResponse& response, const Status& changed,
+                      int code = 200);
+    // The floor and trim: one version from the body's `member`, given to
+    // `change`.
+    using VersionChange = Status (KeyAdmin::*)(std::uint32_t);
+    void setVersion(RouteRequest& request, Poco::Net::HTTPServerResponse& response,
+                    const char* member, VersionChange change);
     void rewrapProgress(Poco::Net::HTTPServerResponse& response);
     void removeDataKey(RouteRequest& request, Poco::Net::HTTPServerResponse& response);
 
