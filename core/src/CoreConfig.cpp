@@ -202,6 +202,7 @@ ListenerConfig readListener(const Poco::Util::AbstractConfiguration& config,
     }
     listener.ioThreads = section.getInt("io_threads", usableCpus(), 1, 64);
     listener.threads = section.getInt("threads", listener.threads, 1, 10'000);
+    listener.computeThreads = section.getInt("compute_threads", usableCpus(), 1, 1024);
     listener.maxQueued = section.getInt("max_queued", listener.maxQueued, 0, 100'000);
     listener.idleTimeout =
         section.getDuration("idle_timeout", listener.idleTimeout, std::chrono::milliseconds(100),

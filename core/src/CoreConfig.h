@@ -81,6 +81,9 @@ struct ListenerConfig {
     // Workers: requests running at once in handlers that may block. Watch
     // streams hold a worker for minutes, hence hundreds.
     int threads = 256;
+    // Compute threads: requests running at once in handlers that only need
+    // the CPU (list pages). One per CPU by default.
+    int computeThreads = 1;
     // Requests waiting for a worker; beyond them the answer is 429.
     int maxQueued = 1024;
     // Requests for workers at once, queued or running; beyond them the

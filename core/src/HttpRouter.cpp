@@ -99,13 +99,27 @@ void HttpRouter::checkNotFrozen(const char* what) const {
 
 void HttpRouter::mount(const std::string& listener, const std::string& method,
                        const std::string& pattern, RouteHandler handler, Execution execution) {
+    table(listener, method, pattern).add(method, pattern, std::move(handler), execution);
+}
+
+void HttpRouter::mount(const std::string& listener, const std::string& method,
+                       const std::string& pattern, RouteHandler handler, ExecutionSelector select) {
+    if (!select) {
+        throw std::invalid_argument("route " + method + " " + pattern + ": no execution selector");
+    }
+    table(listener, method, pattern)
+        .add(method, pattern, std::move(handler), Execution::kWorker, std::move(select));
+}
+
+RouteTable& HttpRouter::table(const std::string& listener, const std::string& method,
+                              const std::string& pattern) {
     checkNotFrozen("route mounted");
     auto it = tables_.find(listener);
     if (it == tables_.end()) {
         throw std::invalid_argument("no listener named '" + listener + "' for route " + method +
                                     " " + pattern);
     }
-    it->second.add(method, pattern, std::move(handler), execution);
+    return it->second;
 }
 
 void HttpRouter::addObserver(std::shared_ptr<RequestObserver> observer) {
@@ -126,6 +140,14 @@ RoutedRequest HttpRouter::route(const std::string& listener, std::string_view me
         routed.query = target.substr(questionMark + 1);
     }
     routed.match = tables_.find(listener)->second.find(method, routed.path);
+    if (routed.match.select) {
+        try {
+            routed.match.execution = (*routed.match.select)(parseQueryString(routed.query));
+        } catch (const Poco::SyntaxException&) {
+            // A malformed escape: the handler answers 400 for it, on a worker.
+            routed.match.execution = Execution::kWorker;
+        }
+    }
     return routed;
 }
 

@@ -37,6 +37,8 @@ public:
     bool hasListener(const std::string& listener) const override;
     void mount(const std::string& listener, const std::string& method, const std::string& pattern,
                RouteHandler handler, Execution execution) override;
+    void mount(const std::string& listener, const std::string& method, const std::string& pattern,
+               RouteHandler handler, ExecutionSelector select) override;
     void addObserver(std::shared_ptr<RequestObserver> observer) override;
 
     // After this, mount and addObserver throw std::logic_error: the tables
@@ -44,7 +46,8 @@ public:
     void freeze();
 
     // Finds the route for `target` (path and query) on `listener`, which
-    // must be one of the listeners the router was made with.
+    // must be one of the listeners the router was made with, and where the
+    // request is to run.
     RoutedRequest route(const std::string& listener, std::string_view method,
                         std::string_view target) const;
 
@@ -59,6 +62,9 @@ public:
 
 private:
     void checkNotFrozen(const char* what) const;
+    // The table of `listener`, to mount `method pattern` on.
+    RouteTable& table(const std::string& listener, const std::string& method,
+                      const std::string& pattern);
     // Runs the handler, or answers 404, 405 or 503 (starting).
     void dispatch(const std::string& listener, RoutedRequest& routed,
                   Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

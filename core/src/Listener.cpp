@@ -127,6 +127,8 @@ Listener::Listener(const ListenerConfig& config, std::shared_ptr<const AccessCon
     params_->setSoftwareVersion(std::string("kiod/") + kVersion);
     workers_ =
         std::make_unique<WorkerPool>(config_.name + "-work", config_.threads, config_.maxQueued);
+    computing_ = std::make_unique<WorkerPool>(config_.name + "-cpu", config_.computeThreads,
+                                              config_.maxQueued);
     for (int i = 0; i < config_.ioThreads; ++i) {
         loops_.push_back(std::make_unique<EventLoop>(*this, socket_.impl()->sockfd(),
                                                      config_.name + "-io" + std::to_string(i)));
@@ -159,9 +161,10 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
     const auto& parsed = connection.parser.request();
     const auto& router = *router_.load(std::memory_order_acquire);
     auto routed = router.route(config_.name, parsed.method, parsed.target);
-    // A TokenReview or SubjectAccessReview may wait on kube-apiserver: never
-    // on the event loop.
-    if (routed.match.execution == Execution::kEventLoop && !access_->mayBlock()) {
+    // A TokenReview or SubjectAccessReview may wait on kube-apiserver: only
+    // on a worker.
+    auto execution = access_->mayBlock() ? Execution::kWorker : routed.match.execution;
+    if (execution == Execution::kEventLoop) {
         // Not counted against max_requests: they run at once, one per loop,
         // and health probes must pass however busy the workers are.
         {
@@ -170,7 +173,7 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
             std::lock_guard lock(inflightMutex_);
             ++inflight_;
         }
-        exchange(connection, router, routed, false);
+        exchange(connection, router, routed, Sending::kAfterwards);
         return false;
     }
     bool admitted;
@@ -189,11 +192,18 @@ bool Listener::serve(EventLoop& loop, Connection& connection) {
                    std::to_string(config_.maxRequests) + "); retry");
         return true;
     }
-    bool queued =
-        workers_->submit([this, &loop, &connection, &router, routed = std::move(routed)]() mutable {
-            exchange(connection, router, routed, true);
+    bool computing = execution == Execution::kCompute;
+    auto& pool = computing ? *computing_ : *workers_;
+    bool queued = pool.submit(
+        [this, &loop, &connection, &router, computing, routed = std::move(routed)]() mutable {
+            exchange(connection, router, routed,
+                     computing ? Sending::kWithoutWaiting : Sending::kWaiting);
             stopWorking();
-            if (!connection.stream) {
+            if (computing) {
+                // What the socket takes now; the loop sends the rest as the
+                // client reads, and this thread moves on to the next request.
+                connection.flush();
+            } else if (!connection.stream) {
                 connection.flushAll(std::chrono::seconds(30));
             }
             // A detached stream's head and body are the loop's to send: the
@@ -213,7 +223,7 @@ void Listener::refuse(EventLoop& loop, Connection& connection, const std::string
     // Answered here, on the loop, which takes the connection back (and
     // closes it) once it has sent this.
     const auto& parsed = connection.parser.request();
-    ServerResponse response(connection, false, parsed.method == "HEAD");
+    ServerResponse response(connection, Sending::kAfterwards, parsed.method == "HEAD");
     response.setKeepAlive(false);
     sendStatus(response, Status::overloaded(why));
     response.finish();
@@ -228,10 +238,10 @@ void Listener::stopWorking() {
 }
 
 void Listener::exchange(Connection& connection, const HttpRouter& router, RoutedRequest& routed,
-                        bool blocking) {
+                        Sending sending) {
     auto& parsed = connection.parser.request();
     {
-        ServerResponse response(connection, blocking, parsed.method == "HEAD");
+        ServerResponse response(connection, sending, parsed.method == "HEAD");
         ServerRequest request(parsed, connection, response, *params_);
         response.setVersion(request.getVersion());
         bool keepAlive = request.wantsKeepAlive() && !draining_.load(std::memory_order_relaxed);
@@ -275,7 +285,7 @@ void Listener::reject(Connection& connection, int status, const std::string& rea
         {400, "BadRequest"},        {413, "RequestEntityTooLarge"},
         {414, "RequestURITooLong"}, {431, "RequestHeaderFieldsTooLarge"},
         {501, "NotImplemented"},    {505, "HTTPVersionNotSupported"}};
-    ServerResponse response(connection, false, false);
+    ServerResponse response(connection, Sending::kAfterwards, false);
     response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
     response.setKeepAlive(false);
     auto known = kReasons.find(status);
@@ -312,6 +322,7 @@ void Listener::drain(std::chrono::steady_clock::time_point deadline) {
         loop->stop();
     }
     workers_->shutdown();
+    computing_->shutdown();
     loops_.clear();
     socket_.close();
 }

@@ -3,6 +3,7 @@
 #include "CoreConfig.h"
 #include "EventLoop.h"
 #include "ReloadingTlsContext.h"
+#include "ServerExchange.h"
 #include "WorkerPool.h"
 
 #include <Poco/Net/Context.h>
@@ -77,9 +78,9 @@ public:
 
 private:
     // Runs the routed request in `connection` and leaves the response in its
-    // output (and, when `blocking`, sent).
+    // output, or sent as far as `sending` says.
     void exchange(Connection& connection, const HttpRouter& router, struct RoutedRequest& routed,
-                  bool blocking);
+                  Sending sending);
     // Consumes the request from the connection's input; no longer in flight.
     void finishRequest(Connection& connection);
     // Consumes the request from the connection's input, leaving it in flight
@@ -98,6 +99,7 @@ private:
     Poco::Net::ServerSocket socket_;
     Poco::Net::HTTPServerParams::Ptr params_;
     std::unique_ptr<WorkerPool> workers_;
+    std::unique_ptr<WorkerPool> computing_;  // Execution::kCompute
     std::vector<std::unique_ptr<EventLoop>> loops_;
     std::atomic<bool> draining_{false};
     bool started_ = false;

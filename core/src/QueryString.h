@@ -1,16 +1,13 @@
 #pragma once
 
-#include <functional>
-#include <map>
-#include <string>
+#include <kiod/Router.h>
+
 #include <string_view>
 
 namespace kiod {
 
-// The decoded parameters of a URL's query (without the '?'): a parameter
-// given without `=` (`?verbose`) has an empty value; repeated ones keep
-// every value.
-using QueryParameters = std::multimap<std::string, std::string, std::less<>>;
+// The decoded parameters of a URL's query (without the '?'), as
+// kiod::QueryParameters describes them.
 QueryParameters parseQueryString(std::string_view query);
 
 }  // namespace kiod

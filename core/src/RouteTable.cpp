@@ -88,7 +88,7 @@ bool RoutePattern::sameShapeAs(const RoutePattern& other) const {
 }
 
 void RouteTable::add(const std::string& method, const std::string& pattern, RouteHandler handler,
-                     Execution execution) {
+                     Execution execution, ExecutionSelector select) {
     RoutePattern compiled(pattern);
     for (const auto& route : routes_) {
         if (route.method == method && route.pattern.sameShapeAs(compiled)) {
@@ -96,7 +96,8 @@ void RouteTable::add(const std::string& method, const std::string& pattern, Rout
                                         " is mounted already (as " + route.pattern.text() + ")");
         }
     }
-    routes_.push_back({method, std::move(compiled), std::move(handler), execution});
+    routes_.push_back(
+        {method, std::move(compiled), std::move(handler), execution, std::move(select)});
 }
 
 const RouteTable::Route* RouteTable::best(
@@ -126,6 +127,7 @@ RouteTable::Match RouteTable::find(std::string_view method, std::string_view pat
         match.handler = &route->handler;
         match.pattern = &route->pattern.text();
         match.execution = route->execution;
+        match.select = route->select ? &route->select : nullptr;
         return match;
     }
     std::set<std::string> allowed;

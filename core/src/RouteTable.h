@@ -50,11 +50,14 @@ public:
         std::string allowed;  // when the path matched but not the method: `GET, POST`
         // 404s and 405s are answered on the event loop.
         Execution execution = Execution::kEventLoop;
+        // Set for a route whose requests choose their own execution.
+        const ExecutionSelector* select = nullptr;
     };
 
     // Throws std::invalid_argument for a duplicate method and pattern.
+    // `select`, when set, overrides `execution` for each request.
     void add(const std::string& method, const std::string& pattern, RouteHandler handler,
-             Execution execution);
+             Execution execution, ExecutionSelector select = nullptr);
 
     // HEAD falls back to GET.
     Match find(std::string_view method, std::string_view path) const;
@@ -65,6 +68,7 @@ private:
         RoutePattern pattern;
         RouteHandler handler;
         Execution execution;
+        ExecutionSelector select;
     };
 
     const Route* best(std::string_view method, std::string_view path,

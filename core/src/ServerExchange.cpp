@@ -22,6 +22,27 @@ namespace {
 constexpr std::chrono::seconds kWriteTimeout(30);
 // A worker sends what the handler wrote once this much has piled up.
 constexpr std::size_t kSendThreshold = 64 * 1024;
+// A compute thread waits for the client only when this much is unsent: a
+// page of a list fits, a whole collection does not.
+constexpr std::size_t kHoldLimit = 8 * 1024 * 1024;
+
+// Sends `connection`'s output as `sending` says; false once the connection
+// has failed.
+bool sendOutput(Connection& connection, Sending sending) {
+    switch (sending) {
+        case Sending::kAfterwards:
+            return !connection.failed;
+        case Sending::kWaiting:
+            return connection.flushAll(kWriteTimeout);
+        case Sending::kWithoutWaiting:
+            if (connection.flush() == Connection::Flush::kFailed) {
+                return false;
+            }
+            return connection.output.size() - connection.outputSent <= kHoldLimit ||
+                   connection.flushAll(kWriteTimeout);
+    }
+    return false;
+}
 
 // The Date header changes once a second; formatting it per response would
 // cost more than the rest of a small response.
@@ -43,8 +64,8 @@ const std::string& httpDate() {
 // the connection's output, or nothing for HEAD.
 class BodyStreamBuf : public std::streambuf {
 public:
-    BodyStreamBuf(Connection& connection, bool chunked, bool blocking, bool discard)
-        : connection_(connection), chunked_(chunked), blocking_(blocking), discard_(discard) {
+    BodyStreamBuf(Connection& connection, bool chunked, Sending sending, bool discard)
+        : connection_(connection), chunked_(chunked), sending_(sending), discard_(discard) {
         setp(buffer_, buffer_ + sizeof buffer_);
     }
 
@@ -68,12 +89,7 @@ protected:
         return traits_type::not_eof(c);
     }
 
-    int sync() override {
-        if (!drain()) {
-            return -1;
-        }
-        return !blocking_ || connection_.flushAll(kWriteTimeout) ? 0 : -1;
-    }
+    int sync() override { return drain() && sendOutput(connection_, sending_) ? 0 : -1; }
 
 private:
     bool drain() {
@@ -91,21 +107,19 @@ private:
         } else {
             out.append(buffer_, length);
         }
-        if (blocking_ && out.size() - connection_.outputSent > kSendThreshold) {
-            return connection_.flushAll(kWriteTimeout);
-        }
-        return true;
+        return out.size() - connection_.outputSent <= kSendThreshold ||
+               sendOutput(connection_, sending_);
     }
 
     Connection& connection_;
     bool chunked_;
-    bool blocking_;
+    Sending sending_;
     bool discard_;
     char buffer_[8192];
 };
 
-ServerResponse::ServerResponse(Connection& connection, bool blocking, bool headRequest)
-    : connection_(connection), blocking_(blocking), headRequest_(headRequest) {
+ServerResponse::ServerResponse(Connection& connection, Sending sending, bool headRequest)
+    : connection_(connection), sending_(sending), headRequest_(headRequest) {
     setVersion(HTTP_1_1);
     set("Date", httpDate());
 }
@@ -125,9 +139,7 @@ void ServerResponse::writeHead() {
 void ServerResponse::sendContinue() {
     connection_.output += "HTTP/1.1 100 Continue\r\n\r\n";
     connection_.continueSent = true;
-    if (blocking_) {
-        connection_.flushAll(kWriteTimeout);
-    }
+    sendOutput(connection_, sending_);
 }
 
 std::ostream& ServerResponse::send() {
@@ -138,7 +150,7 @@ std::ostream& ServerResponse::send() {
         setKeepAlive(false);
     }
     writeHead();
-    body_ = std::make_unique<BodyStreamBuf>(connection_, chunked, blocking_, headRequest_);
+    body_ = std::make_unique<BodyStreamBuf>(connection_, chunked, sending_, headRequest_);
     stream_ = std::make_unique<std::ostream>(body_.get());
     return *stream_;
 }

@@ -15,14 +15,28 @@ namespace kiod {
 
 class BodyStreamBuf;
 
+// How a response's output leaves while its handler runs.
+enum class Sending {
+    // All of it by the event loop, once the handler returns: handlers on the
+    // loop, which must not block.
+    kAfterwards,
+    // By the handler's thread whenever the body stream is flushed or a large
+    // body piles up, waiting for the client: workers, which stream responses
+    // of any size in bounded memory that way.
+    kWaiting,
+    // By the handler's thread at the same points, but only as much as the
+    // socket takes at once; the event loop sends the rest. The thread waits
+    // for the client only past a few MiB held: compute threads.
+    kWithoutWaiting,
+};
+
 // Poco's HTTPServerResponse over a kiod Connection, so that handlers written
 // against Poco's interface run on kiod's event loops. Output goes to the
-// connection's buffer; in `blocking` mode (a worker thread) a flush of the
-// body stream, or a large body, sends it right away, which is how a handler
+// connection's buffer and leaves as `sending` says, which is how a handler
 // streams while it runs; detach() hands the body to the event loop instead.
 class ServerResponse : public Poco::Net::HTTPServerResponse {
 public:
-    ServerResponse(Connection& connection, bool blocking, bool headRequest);
+    ServerResponse(Connection& connection, Sending sending, bool headRequest);
     ~ServerResponse() override;
 
     void sendContinue() override;
@@ -47,7 +61,7 @@ private:
     void writeHead();
 
     Connection& connection_;
-    bool blocking_;
+    Sending sending_;
     bool headRequest_;
     bool sent_ = false;
     bool delimited_ = true;  // the client can tell where the body ends

@@ -243,4 +243,21 @@ BOOST_AUTO_TEST_CASE(idle_connections_hold_no_worker) {
     BOOST_TEST(response.body == "started\nfinished\n");
 }
 
+BOOST_AUTO_TEST_CASE(a_client_that_does_not_read_its_answer_holds_no_compute_thread) {
+    TempDir dir;
+    KiodProcess kiod(dir, baseConfig(dir, "slowroute"),
+                     {"--set", "listener.api.compute_threads=1"});
+    // More than the socket buffers hold while the client reads nothing.
+    RawConnection stalled(kiod.url("api"));
+    stalled.send("GET /bulk?mib=6 HTTP/1.1\r\n\r\n");
+    stalled.readUntil("\r\n\r\n");
+    // The one compute thread has handed the rest to the event loop.
+    auto other = get(kiod.url("api"), "/bulk?mib=1");
+    BOOST_TEST(other.status == 200);
+    BOOST_TEST(other.body.size() == 1024u * 1024u);
+    // And the loop sends the stalled answer whole once its client reads.
+    BOOST_TEST(stalled.readResponse() == 200);
+    BOOST_TEST(get(kiod.url("api"), "/livez").status == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 // A module for the end-to-end tests only: GET /slow?ms=N answers "started",
 // then after N milliseconds of work "finished", so that a test can signal
-// kiod while a request is in flight and see it complete.
+// kiod while a request is in flight and see it complete. GET /bulk?mib=N
+// answers N MiB built on the compute threads, like a page of a list.
 #include <kiod/ConfigSection.h>
 #include <kiod/Module.h>
 #include <kiod/ModuleContext.h>
@@ -32,6 +33,19 @@ public:
                                    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
                                    out << "finished\n" << std::flush;
                                });
+        context.router().mount(
+            listener_, "GET", "/bulk",
+            [](kiod::RouteRequest& request, auto& response) {
+                const std::string line(1023, 'x');
+                auto lines = std::stoi(request.query("mib").value_or("0")) * 1024;
+                response.setContentType("text/plain");
+                response.setContentLength(static_cast<std::streamsize>(lines) * 1024);
+                auto& out = response.send();
+                for (int i = 0; i < lines; ++i) {
+                    out << line << '\n';
+                }
+            },
+            kiod::Execution::kCompute);
     }
 
 private:

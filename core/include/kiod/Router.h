@@ -20,6 +20,10 @@ class HTTPServerResponse;
 
 namespace kiod {
 
+// The decoded parameters of a request's query string; a parameter given
+// without `=` has an empty value, repeated ones keep every value.
+using QueryParameters = std::multimap<std::string, std::string, std::less<>>;
+
 // A request as a route handler sees it: the Poco request, the path
 // parameters the pattern captured, the decoded query parameters and the
 // user who sent it.
@@ -73,7 +77,7 @@ private:
     std::vector<std::pair<std::string, std::string>> params_;
     const UserInfo* user_;
     mutable bool queryParsed_ = false;
-    mutable std::multimap<std::string, std::string, std::less<>> query_;
+    mutable QueryParameters query_;
 };
 
 using RouteHandler = std::function<void(RouteRequest&, Poco::Net::HTTPServerResponse&)>;
@@ -89,7 +93,22 @@ enum class Execution {
     // thread switches per request, but a slow handler here stalls every
     // connection of that loop.
     kEventLoop,
+    // On the listener's compute pool, one thread per CPU (`compute_threads`),
+    // first come first served: handlers that only need the CPU for a while,
+    // such as a page of a list. Their output is sent as the socket takes it
+    // and the event loop sends the rest, so a client that reads slowly holds
+    // no thread. A handler here must not wait for anything (a commit, a
+    // client, another server): the few threads would all be waiting. Where a
+    // worker pool as wide as the requests in flight would share the CPU
+    // among all of them, and finish every one late, this finishes them in
+    // turn.
+    kCompute,
 };
+
+// Where each request of a route runs, for routes whose requests differ in
+// what they wait for: a Kubernetes collection's GET computes a list page
+// (kCompute) or holds a watch open (kWorker), as its query says.
+using ExecutionSelector = std::function<Execution(const QueryParameters& query)>;
 
 // Where modules mount their HTTP handlers. Patterns are paths whose segments
 // are literals or `{name}` parameters (`/apis/{group}/{version}`); a literal
@@ -109,6 +128,10 @@ public:
     virtual void mount(const std::string& listener, const std::string& method,
                        const std::string& pattern, RouteHandler handler,
                        Execution execution = Execution::kWorker) = 0;
+    // The same, with the place chosen per request.
+    virtual void mount(const std::string& listener, const std::string& method,
+                       const std::string& pattern, RouteHandler handler,
+                       ExecutionSelector select) = 0;
 
     // Observers see every request on every listener, in the order added.
     virtual void addObserver(std::shared_ptr<RequestObserver> observer) = 0;

@@ -31,6 +31,12 @@ bool prefersProtobuf(const std::string& accept) {
     return protobuf != std::string::npos && protobuf < json;
 }
 
+// Whether the `watch` query parameter asks for a watch, as kube-apiserver
+// reads it.
+bool asksToWatch(std::string_view watch) {
+    return watch == "true" || watch == "1";
+}
+
 // The kube verb of a request, for metrics and 405 messages.
 std::string kubeVerb(const std::string& method, bool named, bool watch) {
     if (method == "GET" || method == "HEAD") {
@@ -128,6 +134,15 @@ void ApiRouter::mount(Router& router, const std::string& listener) {
         bool namespaced;
         int depth;  // 0: collection, 1: object, 2: subresource
     };
+    // A list page only reads the catalog: the compute threads build pages
+    // one after another, where workers would build them all at once on the
+    // same cores and finish each late (p99 of a page, docs/BENCHMARKS.md).
+    // A watch waits for its client while it sends its opening: a worker.
+    const ExecutionSelector listOrWatch = [](const QueryParameters& query) {
+        auto watch = query.find("watch");
+        return watch != query.end() && asksToWatch(watch->second) ? Execution::kWorker
+                                                                  : Execution::kCompute;
+    };
     const ResourcePattern patterns[] = {
         {"/apis/{group}/{version}/{resource}", false, 0},
         {"/apis/{group}/{version}/{resource}/{name}", false, 1},
@@ -138,19 +153,20 @@ void ApiRouter::mount(Router& router, const std::string& listener) {
     };
     for (const std::string method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
         for (const auto& shape : patterns) {
+            RouteHandler handler = [this, shape](RouteRequest& request,
+                                                 HTTPServerResponse& response) {
+                serveResource(request, response, shape.namespaced, shape.depth);
+            };
+            if (method == "GET" && shape.depth == 0) {
+                router.mount(listener, method, shape.pattern, std::move(handler), listOrWatch);
+                continue;
+            }
             // A GET of one object (or its details) is one indexed read of
             // the catalog, mapped or in the page cache: served on the event
             // loop, it saves the two thread switches a worker costs, a third
-            // of such a request's time. Lists, watches and writes, which
-            // read many rows, wait for a commit or stream, go to workers.
-            auto execution =
-                method == "GET" && shape.depth > 0 ? Execution::kEventLoop : Execution::kWorker;
-            router.mount(
-                listener, method, shape.pattern,
-                [this, shape](RouteRequest& request, HTTPServerResponse& response) {
-                    serveResource(request, response, shape.namespaced, shape.depth);
-                },
-                execution);
+            // of such a request's time. Writes wait for a commit: workers.
+            router.mount(listener, method, shape.pattern, std::move(handler),
+                         method == "GET" ? Execution::kEventLoop : Execution::kWorker);
         }
     }
 }
@@ -170,8 +186,7 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
         subresource = route.param("subresource");
     }
     const std::string& method = route.http().getMethod();
-    auto watchParam = route.query("watch").value_or("");
-    bool watch = watchParam == "true" || watchParam == "1";
+    bool watch = asksToWatch(route.query("watch").value_or(""));
     ApiMetrics::Request labels;
     labels.verb = kubeVerb(method, !name.empty(), watch);
     labels.group = route.param("group");

@@ -73,6 +73,10 @@ public:
                RouteHandler handler, Execution) override {
         routes_.push_back({method, RoutePattern(pattern), std::move(handler)});
     }
+    void mount(const std::string& listener, const std::string& method, const std::string& pattern,
+               RouteHandler handler, ExecutionSelector) override {
+        mount(listener, method, pattern, std::move(handler), Execution::kWorker);
+    }
     void addObserver(std::shared_ptr<RequestObserver>) override {}
 
     struct Reply {

@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(detach_sends_the_head_chunked_and_dropping_every_handle_clo
     BOOST_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0);
     kiod::Connection connection(fds[0], kiod::Transport::plain(fds[0]), {}, {}, {});
     {
-        kiod::ServerResponse response(connection, false, false);
+        kiod::ServerResponse response(connection, kiod::Sending::kAfterwards, false);
         auto handle = response.detach({});
         BOOST_TEST(handle->write("event"));
     }

@@ -112,4 +112,31 @@ BOOST_AUTO_TEST_CASE(mount_after_freeze_is_a_programming_error) {
                       std::logic_error);
 }
 
+BOOST_AUTO_TEST_CASE(a_selector_places_each_request_by_its_query) {
+    kiod::HttpRouter router({"api"});
+    router.mount("api", "GET", "/items", noop(), [](const kiod::QueryParameters& query) {
+        auto watch = query.find("watch");
+        return watch != query.end() && watch->second == "true" ? kiod::Execution::kWorker
+                                                               : kiod::Execution::kCompute;
+    });
+    router.mount("api", "POST", "/items", noop(), kiod::Execution::kWorker);
+    router.freeze();
+    BOOST_TEST((router.route("api", "GET", "/items?limit=500").match.execution ==
+                kiod::Execution::kCompute));
+    BOOST_TEST((router.route("api", "GET", "/items?limit=5&wat%63h=true").match.execution ==
+                kiod::Execution::kWorker));
+    BOOST_TEST(
+        (router.route("api", "HEAD", "/items").match.execution == kiod::Execution::kCompute));
+    BOOST_TEST((router.route("api", "POST", "/items?watch=true").match.execution ==
+                kiod::Execution::kWorker));
+    // Its handler answers a malformed escape with 400.
+    BOOST_TEST((router.route("api", "GET", "/items?watch=%zz").match.execution ==
+                kiod::Execution::kWorker));
+    // No route: answered on the loop.
+    BOOST_TEST((router.route("api", "GET", "/other?watch=true").match.execution ==
+                kiod::Execution::kEventLoop));
+    BOOST_CHECK_THROW(router.mount("api", "GET", "/x", noop(), kiod::ExecutionSelector()),
+                      std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
