@@ -44,27 +44,34 @@ GroupCommitWriter::~GroupCommitWriter() {
 }
 
 Status GroupCommitWriter::submit(Write write) {
-    auto pending = std::make_unique<Pending>();
-    pending->write = std::move(write);
-    auto done = pending->done.get_future();
+    Pending pending{std::move(write), Status::internal("write did not run")};
+    std::shared_ptr<Batch> batch;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) {
             return Status::unavailable("the catalog is stopping");
         }
-        if (queue_.size() >= queueCapacity_) {
+        if (queuedWrites_ >= queueCapacity_) {
             return Status::overloaded("the catalog's write queue is full (" +
                                       std::to_string(queueCapacity_) + " writes); retry later");
         }
-        queue_.push_back(std::move(pending));
+        if (batches_.empty() || batches_.back()->writes.size() >= kMaxBatch) {
+            batches_.push_back(std::make_shared<Batch>());
+        }
+        batch = batches_.back();
+        batch->writes.push_back(&pending);
+        ++queuedWrites_;
     }
     queued_.notify_one();
-    return done.get();
+    while (batch->committed.load(std::memory_order_acquire) == 0) {
+        batch->committed.wait(0, std::memory_order_acquire);
+    }
+    return std::move(pending.result);
 }
 
 std::size_t GroupCommitWriter::queueDepth() const {
     std::lock_guard lock(mutex_);
-    return queue_.size();
+    return queuedWrites_;
 }
 
 void GroupCommitWriter::stop() {
@@ -80,37 +87,34 @@ void GroupCommitWriter::stop() {
 }
 
 void GroupCommitWriter::run() {
-    std::vector<std::unique_ptr<Pending>> batch;
     while (true) {
+        std::shared_ptr<Batch> batch;
         {
             std::unique_lock lock(mutex_);
-            queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) {
+            queued_.wait(lock, [&] { return stopping_ || !batches_.empty(); });
+            if (batches_.empty()) {
                 return;  // stopping, and everything queued is done
             }
-            while (!queue_.empty() && batch.size() < kMaxBatch) {
-                batch.push_back(std::move(queue_.front()));
-                queue_.pop_front();
-            }
+            // Taken, it takes no more writes: the next caller starts a batch.
+            batch = std::move(batches_.front());
+            batches_.pop_front();
+            queuedWrites_ -= batch->writes.size();
         }
-        commit(batch);
-        batch.clear();
+        commit(*batch);
     }
 }
 
-void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
+void GroupCommitWriter::commit(Batch& batch) {
     Revision next = committed_ + 1;
-    std::vector<Status> results;
     std::vector<Change> changes;
-    results.reserve(batch.size());
     auto started = std::chrono::steady_clock::now();
     try {
         db_->statement("BEGIN IMMEDIATE").step();
-        for (auto& pending : batch) {
+        for (auto* pending : batch.writes) {
             db_->statement("SAVEPOINT write").step();
             Revision mark = next;
             WriteContext context(*db_, next);
-            Status result = Status::internal("write did not run");
+            auto& result = pending->result;
             try {
                 result = pending->write(context);
             } catch (const SqliteError& e) {
@@ -128,7 +132,6 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
                 db_->statement("RELEASE write").step();
                 next = mark;
             }
-            results.push_back(std::move(result));
         }
         db_->statement("COMMIT").step();
         committed_ = next - 1;
@@ -142,8 +145,10 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
             // SQLite may have rolled back already
         }
         Poco::Logger::get("kiod.catalog")
-            .error("commit of %z writes failed: %s", batch.size(), std::string(e.what()));
-        results.assign(batch.size(), statusFor(e));
+            .error("commit of %z writes failed: %s", batch.writes.size(), std::string(e.what()));
+        for (auto* pending : batch.writes) {
+            pending->result = statusFor(e);
+        }
         failing_ = true;
         changes.clear();
     }
@@ -151,11 +156,12 @@ void GroupCommitWriter::commit(std::vector<std::unique_ptr<Pending>>& batch) {
     if (!changes.empty()) {
         onCommit_(committed_, std::move(changes));
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        batch[i]->done.set_value(std::move(results[i]));
-    }
+    auto size = batch.writes.size();
+    // The callers' Pendings may be gone once this is set.
+    batch.committed.store(1, std::memory_order_release);
+    batch.committed.notify_all();
     if (onBatch_) {
-        onBatch_(batch.size(), elapsed);
+        onBatch_(size, elapsed);
     }
 }
 

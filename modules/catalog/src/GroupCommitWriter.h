@@ -10,7 +10,6 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -100,13 +99,22 @@ public:
     void stop();
 
 private:
+    // One write, on its caller's stack while the caller waits.
     struct Pending {
         Write write;
-        std::promise<Status> done;
+        Status result;
+    };
+    // The writes one transaction commits, filled as callers queue them, and
+    // the one wake-up that tells all of their callers at once. (A promise
+    // per write woke them one at a time, and each caller woken took the CPU
+    // from the writer before it could wake the next.)
+    struct Batch {
+        std::vector<Pending*> writes;
+        std::atomic<int> committed{0};  // 1 once every result is set
     };
 
     void run();
-    void commit(std::vector<std::unique_ptr<Pending>>& batch);
+    void commit(Batch& batch);
 
     std::unique_ptr<SqliteConnection> db_;
     Revision committed_;
@@ -116,7 +124,9 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable queued_;
-    std::deque<std::unique_ptr<Pending>> queue_;
+    // Batches waiting for the writer, the last one still taking writes.
+    std::deque<std::shared_ptr<Batch>> batches_;
+    std::size_t queuedWrites_ = 0;
     bool stopping_ = false;
     std::atomic<bool> failing_{false};
     std::thread thread_;
