@@ -7,6 +7,7 @@
 //   catalog_bench grow DIR SEED N     copy the SEED loaded objects with SQL until there are N
 //   catalog_bench startup DIR         open the catalog as kiod does; print seconds and RSS
 //   catalog_bench raw DIR N           the raw SQLite peer
+//   catalog_bench raw-schema DIR N    raw SQLite writing the catalog's own rows: the ceiling
 #include "SchemaMigrator.h"
 #include "SqliteConnection.h"
 #include "SqliteObjectStore.h"
@@ -314,6 +315,93 @@ int raw(const std::string& dir, long count) {
     return 0;
 }
 
+// The ceiling for any writer of the catalog's schema: the rows a create
+// writes (the object, its four labels, its change-log row, its action
+// count), with plain SQL on one connection in the catalog's own tables and
+// indexes, WAL and synchronous=FULL. One big transaction, then one per
+// object. Group commit can approach the first, never pass it.
+int rawSchema(const std::string& dir, long count) {
+    std::string path = dir + "/raw-schema.db";
+    std::remove(path.c_str());
+    std::remove((path + "-wal").c_str());
+    SchemaMigrator(catalogMigrations(), [](const std::string&) {}).prepare(path);
+    SqliteConnection db(path, SqliteConnection::Mode::kReadWrite);
+    // The store's settings, so that only the batching differs.
+    db.exec("PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = "
+            "10000");
+    db.exec("INSERT INTO resources(id, name) VALUES(1, '" + kResource + "')");
+    auto insert = [&](long i) {
+        auto ns = nsOf(i);
+        auto name = nameOf(i);
+        db.statement(
+              "INSERT INTO objects(id, resource_id, namespace, name, uid, created_at, revision, "
+              "state, json) VALUES(?1, 1, ?2, ?3, ?4, 1764000000, ?1, 'Complete', ?5)")
+            .bind(1, static_cast<std::int64_t>(i + 1))
+            .bind(2, ns)
+            .bind(3, name)
+            .bind(4, "00000000-0000-4000-8000-" + std::to_string(100000000000 + i))
+            .bind(5, objectJson(i, name))
+            .step();
+        const std::pair<std::string, std::string> labels[] = {
+            {"k10.kasten.io/appName", ns},
+            {"k10.kasten.io/appNamespace", ns},
+            {"k10.kasten.io/policyName", "policy-" + std::to_string(i % 7)},
+            {"k10.kasten.io/runActionName", "run-" + std::to_string(i / 50)}};
+        for (const auto& [key, value] : labels) {
+            db.statement(
+                  "INSERT INTO labels(resource_id, key, value, namespace, name, object_id) "
+                  "VALUES(1, ?1, ?2, ?3, ?4, ?5)")
+                .bind(1, key)
+                .bind(2, value)
+                .bind(3, ns)
+                .bind(4, name)
+                .bind(5, static_cast<std::int64_t>(i + 1))
+                .step();
+        }
+        db.statement(
+              "INSERT INTO changes(revision, type, resource_id, namespace, name, json) "
+              "VALUES(?1, 1, 1, ?2, ?3, '')")
+            .bind(1, static_cast<std::int64_t>(i + 1))
+            .bind(2, ns)
+            .bind(3, name)
+            .step();
+        db.statement(
+              "INSERT INTO action_counts(type, status, namespace, policy, liveness, count) "
+              "VALUES('backup', 'complete', ?1, ?2, 'live', 1) "
+              "ON CONFLICT DO UPDATE SET count = count + 1")
+            .bind(1, ns)
+            .bind(2, labels[2].second)
+            .step();
+    };
+    auto started = Clock::now();
+    db.exec("BEGIN");
+    for (long i = 0; i < count; ++i) {
+        insert(i);
+    }
+    db.exec("COMMIT");
+    std::printf("raw_schema_batch_inserts_per_second %.0f\n",
+                static_cast<double>(count) / seconds(Clock::now() - started));
+    long next = count;
+    std::printf("raw_schema_writes_per_second_one_transaction_each %.0f\n",
+                rate(1, std::chrono::seconds(3), [&](int, long) {
+                    db.exec("BEGIN");
+                    insert(next++);
+                    db.exec("COMMIT");
+                }));
+    // What a perfect group commit of 32 writers could do: 32 objects (32
+    // namespaces, as from 32 writers) per transaction.
+    constexpr int kBatch = 32;
+    std::printf("raw_schema_writes_per_second_32_per_transaction %.0f\n",
+                kBatch * rate(1, std::chrono::seconds(3), [&](int, long) {
+                    db.exec("BEGIN");
+                    for (int k = 0; k < kBatch; ++k) {
+                        insert(next++);
+                    }
+                    db.exec("COMMIT");
+                }));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -338,8 +426,11 @@ int main(int argc, char** argv) {
     if (argc == 4 && command == "raw") {
         return raw(argv[2], std::stol(argv[3]));
     }
+    if (argc == 4 && command == "raw-schema") {
+        return rawSchema(argv[2], std::stol(argv[3]));
+    }
     std::fprintf(stderr,
-                 "usage: catalog_bench load|measure|raw DIR N, catalog_bench grow DIR SEED N, or "
-                 "catalog_bench startup DIR\n");
+                 "usage: catalog_bench load|measure|raw|raw-schema DIR N, catalog_bench grow DIR "
+                 "SEED N, or catalog_bench startup DIR\n");
     return 64;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/catalog: load N objects into a fresh catalog and measure the store
-# next to raw SQLite with the same durability, then startup time and RSS.
+# next to raw SQLite with the same durability (a key-value table, and the
+# catalog's own schema), then startup time and RSS.
 #
 # Usage: bench/catalog/run.sh [N] [GROW] [DIR]
 #   N (default 1000000) objects are loaded through the store and measured;
@@ -27,6 +28,8 @@ echo "# catalog bench, $count objects, $(nproc) CPUs, $(df -h "$dir" | awk 'NR==
 echo "catalog_file_mib $(( $(stat -c %s "$dir/model-store.db") / 1048576 ))"
 "$bench" raw "$dir" "$count"
 rm -f "$dir/raw.db"
+"$bench" raw-schema "$dir" "$count"
+rm -f "$dir"/raw-schema.db*
 if [ "$grow" -gt "$count" ]; then
     echo "# grown to $grow objects with SQL (catalog_bench grow), measured through the store"
     "$bench" grow "$dir" "$count" "$grow"
