@@ -327,8 +327,9 @@ int rawSchema(const std::string& dir, long count) {
     SchemaMigrator(catalogMigrations(), [](const std::string&) {}).prepare(path);
     SqliteConnection db(path, SqliteConnection::Mode::kReadWrite);
     // The store's settings, so that only the batching differs.
-    db.exec("PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = "
-            "10000");
+    db.exec(
+        "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = "
+        "10000");
     db.exec("INSERT INTO resources(id, name) VALUES(1, '" + kResource + "')");
     auto insert = [&](long i) {
         auto ns = nsOf(i);

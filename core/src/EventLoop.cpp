@@ -239,6 +239,12 @@ void EventLoop::onEvent(Connection& connection, std::uint32_t events) {
                            result.status == Transport::Status::kError;
                 break;
             }
+            // The socket is watched level-triggered: after a short read,
+            // whatever arrives later wakes the loop again, so reading on to
+            // EAGAIN would only cost a system call per request.
+            if (result.bytes < sizeof buffer && !connection.transport->holdsUnread()) {
+                break;
+            }
         }
         if (peerGone) {
             // Whatever it sent before leaving cannot be answered.

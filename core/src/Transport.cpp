@@ -86,6 +86,8 @@ public:
         return rc == 1 ? Result{Status::kOk, n} : failure(rc);
     }
 
+    bool holdsUnread() const override { return ssl_ && SSL_has_pending(ssl_) == 1; }
+
     void shutdown() override {
         if (ssl_ && SSL_is_init_finished(ssl_)) {
             SSL_shutdown(ssl_);

@@ -26,6 +26,9 @@ public:
     virtual Result read(char* buffer, std::size_t length) = 0;
     virtual Result write(const char* buffer, std::size_t length) = 0;
     // Ends the connection politely (TLS close_notify, TCP FIN); best effort.
+    // Whether bytes received from the socket wait inside the transport for
+    // read() (TLS records already taken in): epoll cannot report them.
+    virtual bool holdsUnread() const { return false; }
     virtual void shutdown() = 0;
     virtual bool secure() const = 0;
     // The client certificate TLS verified on this connection, if any.
