@@ -63,9 +63,8 @@ Status GroupCommitWriter::submit(Write write) {
         ++queuedWrites_;
     }
     queued_.notify_one();
-    while (batch->committed.load(std::memory_order_acquire) == 0) {
-        batch->committed.wait(0, std::memory_order_acquire);
-    }
+    std::unique_lock lock(batch->mutex);
+    batch->done.wait(lock, [&] { return batch->committed; });
     return std::move(pending.result);
 }
 
@@ -157,9 +156,12 @@ void GroupCommitWriter::commit(Batch& batch) {
         onCommit_(committed_, std::move(changes));
     }
     auto size = batch.writes.size();
-    // The callers' Pendings may be gone once this is set.
-    batch.committed.store(1, std::memory_order_release);
-    batch.committed.notify_all();
+    {
+        // The callers' Pendings may be gone once this is set.
+        std::lock_guard lock(batch.mutex);
+        batch.committed = true;
+    }
+    batch.done.notify_all();
     if (onBatch_) {
         onBatch_(size, elapsed);
     }
