@@ -107,6 +107,7 @@ void GroupCommitWriter::commit(Batch& batch) {
     Revision next = committed_ + 1;
     std::vector<Change> changes;
     auto started = std::chrono::steady_clock::now();
+    bool done = false;
     try {
         db_->statement("BEGIN IMMEDIATE").step();
         for (auto* pending : batch.writes) {
@@ -133,6 +134,7 @@ void GroupCommitWriter::commit(Batch& batch) {
             }
         }
         db_->statement("COMMIT").step();
+        done = true;
         committed_ = next - 1;
         failing_ = false;
     } catch (const SqliteError& e) {
@@ -152,7 +154,7 @@ void GroupCommitWriter::commit(Batch& batch) {
         changes.clear();
     }
     auto elapsed = std::chrono::steady_clock::now() - started;
-    if (!changes.empty()) {
+    if (done) {
         onCommit_(committed_, std::move(changes));
     }
     auto size = batch.writes.size();

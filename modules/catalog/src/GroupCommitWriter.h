@@ -58,8 +58,9 @@ public:
     // One write, on the writer's thread inside its savepoint: a failure it
     // returns undoes everything it did.
     using Write = std::function<Status(WriteContext&)>;
-    // Called on the writer thread after each commit, with the revision now
-    // committed and the changes in revision order.
+    // Called on the writer thread after each commit, before any caller
+    // hears of it, with the revision now committed and the changes in
+    // revision order (none when the batch's writes changed no object).
     using OnCommit = std::function<void(Revision committed, std::vector<Change>&&)>;
     // Called after each batch with its size and commit time (for metrics).
     using OnBatch = std::function<void(std::size_t writes, std::chrono::nanoseconds commit)>;

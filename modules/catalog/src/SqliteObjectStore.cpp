@@ -393,6 +393,7 @@ SqliteObjectStore::SqliteObjectStore(const StoreOptions& options,
     writer_ = std::make_unique<GroupCommitWriter>(
         std::move(db), hub_.committed(), options.writeQueue,
         [this](Revision committed, std::vector<Change>&& changes) {
+            readers_->committed();
             hub_.publish(committed, std::move(changes));
         },
         std::move(onBatch));

@@ -90,6 +90,22 @@ BOOST_AUTO_TEST_CASE(update_checks_the_expected_revision_and_keeps_identity) {
                    .isOk());  // unconditional
 }
 
+BOOST_AUTO_TEST_CASE(every_read_after_a_write_sees_it_on_a_reader_that_read_before) {
+    // One reader, which keeps its snapshot between reads until a commit.
+    StoreFixture fixture({.readers = 1});
+    auto& store = fixture.store();
+    auto revision = store.create(key("app", "a"), action("a", "mysql")).value().revision;
+    for (const std::string state : {"Running", "Complete", "Failed"}) {
+        BOOST_TEST(store.get(key("app", "a")).value().revision == revision);
+        revision =
+            store.update(key("app", "a"), action("a", "mysql", state), revision).value().revision;
+        BOOST_TEST(parse(store.get(key("app", "a")).value().json)["status"]["state"].GetString() ==
+                   state);
+    }
+    BOOST_TEST(store.remove(key("app", "a"), {}).isOk());
+    BOOST_TEST((store.get(key("app", "a")).status().code() == StatusCode::kNotFound));
+}
+
 BOOST_AUTO_TEST_CASE(delete_honours_preconditions_and_returns_the_object) {
     StoreFixture fixture;
     auto& store = fixture.store();
