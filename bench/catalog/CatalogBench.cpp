@@ -101,6 +101,19 @@ double rate(int threads, std::chrono::seconds duration, Work work) {
     return static_cast<double>(done.load()) / seconds(Clock::now() - started);
 }
 
+// Runs `insert(i)` for i below `count` in one transaction on `db`: inserts
+// per second.
+template <class Insert>
+double oneTransactionRate(SqliteConnection& db, long count, Insert insert) {
+    auto started = Clock::now();
+    db.exec("BEGIN");
+    for (long i = 0; i < count; ++i) {
+        insert(i);
+    }
+    db.exec("COMMIT");
+    return static_cast<double>(count) / seconds(Clock::now() - started);
+}
+
 std::string catalogPath(const std::string& dir) {
     return dir + "/model-store.db";
 }
@@ -285,14 +298,7 @@ int raw(const std::string& dir, long count) {
             .bind(2, objectJson(i, nameOf(i)))
             .step();
     };
-    auto started = Clock::now();
-    db.exec("BEGIN");
-    for (long i = 0; i < count; ++i) {
-        insert(i);
-    }
-    db.exec("COMMIT");
-    std::printf("raw_batch_inserts_per_second %.0f\n",
-                static_cast<double>(count) / seconds(Clock::now() - started));
+    std::printf("raw_batch_inserts_per_second %.0f\n", oneTransactionRate(db, count, insert));
     long next = count;
     std::printf("raw_writes_per_second_one_transaction_each %.0f\n",
                 rate(1, std::chrono::seconds(3), [&](int, long) { insert(next++); }));
@@ -374,14 +380,8 @@ int rawSchema(const std::string& dir, long count) {
             .bind(2, labels[2].second)
             .step();
     };
-    auto started = Clock::now();
-    db.exec("BEGIN");
-    for (long i = 0; i < count; ++i) {
-        insert(i);
-    }
-    db.exec("COMMIT");
     std::printf("raw_schema_batch_inserts_per_second %.0f\n",
-                static_cast<double>(count) / seconds(Clock::now() - started));
+                oneTransactionRate(db, count, insert));
     long next = count;
     std::printf("raw_schema_writes_per_second_one_transaction_each %.0f\n",
                 rate(1, std::chrono::seconds(3), [&](int, long) {

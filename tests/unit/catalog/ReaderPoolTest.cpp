@@ -2,11 +2,11 @@
 // writer commits: what every later read sees, and what the WAL's
 // checkpoints are no longer held back by.
 #include "ReaderPool.h"
+#include "ScratchDirectory.h"
 #include "SqliteConnection.h"
 
 #include <boost/test/unit_test.hpp>
 
-#include <filesystem>
 #include <string>
 
 using namespace kiod::catalog;
@@ -15,17 +15,10 @@ namespace {
 
 struct WalDatabase {
     WalDatabase() {
-        char pattern[] = "/tmp/kiod-readers-XXXXXX";
-        dir = mkdtemp(pattern);
-        path = dir + "/catalog.db";
         writer = std::make_unique<SqliteConnection>(path, SqliteConnection::Mode::kReadWriteCreate);
         writer->queryText("PRAGMA journal_mode = WAL");
         // A checkpoint that readers hold back answers at once.
         writer->exec("PRAGMA busy_timeout = 0; CREATE TABLE t(x INTEGER)");
-    }
-    ~WalDatabase() {
-        writer.reset();
-        std::filesystem::remove_all(dir);
     }
 
     // Whether a checkpoint could copy the whole WAL into the database and
@@ -38,8 +31,8 @@ struct WalDatabase {
         return !busy;
     }
 
-    std::string dir;
-    std::string path;
+    kiod::test::ScratchDirectory dir;
+    std::string path = dir.path + "/catalog.db";
     std::unique_ptr<SqliteConnection> writer;
 };
 

@@ -1,4 +1,5 @@
 #include "SchemaMigrator.h"
+#include "ScratchDirectory.h"
 #include "SqliteConnection.h"
 #include "SqliteObjectStore.h"
 
@@ -15,15 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CatalogDir {
-    CatalogDir() {
-        char pattern[] = "/tmp/kiod-catalog-XXXXXX";
-        path = mkdtemp(pattern);
-        file = path + "/model-store.db";
-    }
-    ~CatalogDir() { fs::remove_all(path); }
-    std::string path;
-    std::string file;
+struct CatalogDir : kiod::test::ScratchDirectory {
+    std::string file = path + "/model-store.db";
 };
 
 std::string bytesOf(const std::string& path) {

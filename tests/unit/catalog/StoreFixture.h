@@ -1,9 +1,9 @@
 #pragma once
 
 #include "SchemaMigrator.h"
+#include "ScratchDirectory.h"
 #include "SqliteObjectStore.h"
 
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,23 +12,17 @@ namespace kiod::catalog::test {
 // A fresh catalog file in a temporary directory and a store on it.
 struct StoreFixture {
     explicit StoreFixture(StoreOptions options = {}) {
-        char pattern[] = "/tmp/kiod-store-XXXXXX";
-        dir = mkdtemp(pattern);
-        options.path = dir + "/model-store.db";
-        path = options.path;
+        options.path = path;
         SchemaMigrator(catalogMigrations(), [](const std::string&) {}).prepare(path);
         impl = std::make_unique<SqliteObjectStore>(options);
-    }
-    ~StoreFixture() {
-        impl.reset();
-        std::filesystem::remove_all(dir);
     }
 
     ObjectStore& store() { return *impl; }
 
-    std::string dir;
-    std::string path;
-    std::unique_ptr<SqliteObjectStore> impl;
+    kiod::test::ScratchDirectory scratch;
+    std::string dir = scratch.path;
+    std::string path = dir + "/model-store.db";
+    std::unique_ptr<SqliteObjectStore> impl;  // closed before scratch goes
 };
 
 inline const std::string kBackupActions = "backupactions.actions.kio.kasten.io";
