@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Deferral.h"
 #include "DetachedStream.h"
 #include "RequestParser.h"
 #include "Transport.h"
@@ -56,6 +57,9 @@ struct Connection {
     // its body is open. Requests that follow wait in `input` until it ends,
     // and timeouts do not apply.
     std::shared_ptr<DetachedStream> stream;
+    // The answer a handler deferred (RouteRequest::defer), until it comes.
+    // Requests that follow wait in `input`, and timeouts do not apply.
+    std::shared_ptr<Deferral> deferral;
 };
 
 }  // namespace kiod

@@ -56,6 +56,9 @@ EventLoop::~EventLoop() {
         if (connection->stream) {
             releaseStream(*connection, StreamEnd::kShutdown);
         }
+        if (connection->deferral) {
+            dropDeferral(*connection);
+        }
     }
     connections_.clear();
     ::close(wakeFd_);
@@ -99,23 +102,33 @@ void EventLoop::giveBack(Connection* connection) {
     wake();
 }
 
+void EventLoop::post(std::shared_ptr<Deferral> deferral) {
+    enqueue(answers_, std::move(deferral));
+}
+
+template <class Item>
+void EventLoop::enqueue(std::vector<Item>& list, Item item) {
+    bool first;
+    {
+        std::lock_guard lock(mutex_);
+        first = ready_.empty() && answers_.empty();
+        list.push_back(std::move(item));
+    }
+    // The loop takes both lists after every wake-up, so a non-empty one has
+    // a wake-up on its way already: a fan-out to a thousand streams, or the
+    // answers of a committed batch of creates, cost the loop one.
+    if (first) {
+        wake();
+    }
+}
+
 void EventLoop::release(Connection& connection) {
     control(epoll_, EPOLL_CTL_DEL, connection.fd, 0);
     connection.busy = true;
 }
 
 void EventLoop::post(std::shared_ptr<DetachedStream> stream) {
-    bool first;
-    {
-        std::lock_guard lock(mutex_);
-        first = ready_.empty();
-        ready_.push_back(std::move(stream));
-    }
-    // A non-empty list has a wake-up on its way already: a fan-out to a
-    // thousand streams costs the loop one.
-    if (first) {
-        wake();
-    }
+    enqueue(ready_, std::move(stream));
 }
 
 void EventLoop::run() {
@@ -137,6 +150,7 @@ void EventLoop::run() {
         }
         takeReturned();
         takeReady();
+        takeAnswers();
         if (stopAccepting_ && accepting_) {
             control(epoll_, EPOLL_CTL_DEL, listenFd_, 0);
             accepting_ = false;
@@ -144,8 +158,8 @@ void EventLoop::run() {
         if (draining_ && !drained) {
             drained = true;
             for (auto& [fd, connection] : connections_) {
-                if (connection->busy) {
-                    continue;  // seen again when its worker gives it back
+                if (connection->busy || connection->deferral) {
+                    continue;  // seen again when its worker or its answer is done
                 }
                 if (connection->stream) {
                     process(*connection);  // ends the stream, closes once sent
@@ -251,7 +265,7 @@ void EventLoop::onEvent(Connection& connection, std::uint32_t events) {
             closing_.push_back(connection.fd);
             return;
         }
-        if (connection.stream && connection.input.size() >= maxInput) {
+        if ((connection.stream || connection.deferral) && connection.input.size() >= maxInput) {
             // Requests wait while a stream is open; a client that piles up
             // this much meanwhile is not one to wait for (and its unread
             // input would wake the loop forever).
@@ -267,8 +281,11 @@ void EventLoop::process(Connection& connection) {
     if (connection.stream && !pump(connection)) {
         return;
     }
+    if (connection.deferral && !connection.deferral->attached()) {
+        connection.deferral->attach(*this, connection);
+    }
     while (!connection.busy && !connection.failed && !connection.closeAfterOutput &&
-           !connection.stream && !connection.input.empty()) {
+           !connection.stream && !connection.deferral && !connection.input.empty()) {
         auto state = connection.parser.parse(connection.input);
         if (state == RequestParser::State::kIncomplete) {
             break;
@@ -289,6 +306,9 @@ void EventLoop::process(Connection& connection) {
         }
         if (handler_.serve(*this, connection)) {
             return;  // a worker has it now
+        }
+        if (connection.deferral) {
+            connection.deferral->attach(*this, connection);
         }
         // An event-loop handler may have detached its response, and even
         // completed it already, making way for the next request.
@@ -312,6 +332,9 @@ void EventLoop::process(Connection& connection) {
     if (connection.stream) {
         connection.stream->setUnsent(connection.output.size() - connection.outputSent);
         return;  // no deadline while the stream is open
+    }
+    if (connection.deferral) {
+        return;  // no deadline while the answer is being made, as on a worker
     }
     if (connection.failed || (connection.closeAfterOutput && !connection.hasOutput())) {
         closing_.push_back(connection.fd);
@@ -408,13 +431,16 @@ void EventLoop::updateInterest(Connection& connection) {
             EPOLLIN | EPOLLRDHUP | (writable ? EPOLLOUT : 0u));
 }
 
+template <class Item>
+std::vector<Item> EventLoop::takeAll(std::vector<Item>& list) {
+    std::vector<Item> taken;
+    std::lock_guard lock(mutex_);
+    taken.swap(list);
+    return taken;
+}
+
 void EventLoop::takeReturned() {
-    std::vector<Connection*> returned;
-    {
-        std::lock_guard lock(mutex_);
-        returned.swap(returned_);
-    }
-    for (auto* connection : returned) {
+    for (auto* connection : takeAll(returned_)) {
         connection->busy = false;
         if (connection->failed ||
             (connection->closeAfterOutput && !connection->hasOutput() && !connection->stream)) {
@@ -427,12 +453,7 @@ void EventLoop::takeReturned() {
 }
 
 void EventLoop::takeReady() {
-    std::vector<std::shared_ptr<DetachedStream>> ready;
-    {
-        std::lock_guard lock(mutex_);
-        ready.swap(ready_);
-    }
-    for (auto& stream : ready) {
+    for (auto& stream : takeAll(ready_)) {
         // Null once the loop let the stream go (its connection may be gone).
         auto* connection = stream->connection();
         if (connection && connection->stream == stream) {
@@ -441,9 +462,30 @@ void EventLoop::takeReady() {
     }
 }
 
+void EventLoop::takeAnswers() {
+    for (auto& deferral : takeAll(answers_)) {
+        // Null once the loop let the deferral go (its connection may be gone).
+        auto* connection = deferral->connection();
+        if (connection && connection->deferral == deferral) {
+            handler_.answer(*connection);
+            process(*connection);  // sends it; a pipelined request may be waiting
+        }
+    }
+}
+
+void EventLoop::dropDeferral(Connection& connection) {
+    auto deferral = std::move(connection.deferral);
+    connection.deferral = nullptr;
+    deferral->release(0);
+    handler_.deferralDropped(connection);
+}
+
 void EventLoop::close(Connection& connection) {
     if (connection.stream) {
         releaseStream(connection, StreamEnd::kDisconnected);
+    }
+    if (connection.deferral) {
+        dropDeferral(connection);
     }
     if (!connection.failed) {
         connection.transport->shutdown();
@@ -454,7 +496,8 @@ void EventLoop::close(Connection& connection) {
 
 void EventLoop::sweep(std::chrono::steady_clock::time_point now) {
     for (auto& [fd, connection] : connections_) {
-        if (!connection->busy && !connection->stream && connection->deadline < now) {
+        if (!connection->busy && !connection->stream && !connection->deferral &&
+            connection->deadline < now) {
             closing_.push_back(fd);
         }
     }

@@ -34,6 +34,12 @@ public:
     // The loop let go of connection.stream: its body is complete, or the
     // connection is closing. The request it answered is over.
     virtual void streamReleased(Connection& connection) = 0;
+    // connection.deferral was completed: writes its answer into the
+    // connection's output and lets it go. The request is over.
+    virtual void answer(Connection& connection) = 0;
+    // The connection is closing before its deferred answer came: the
+    // request is over.
+    virtual void deferralDropped(Connection& connection) = 0;
 };
 
 // One I/O thread of a listener: accepts connections (the listening socket
@@ -69,6 +75,9 @@ public:
     // DetachedStream with its own lock held, so this takes only the loop's.
     void post(std::shared_ptr<DetachedStream> stream);
 
+    // `deferral` was completed; thread-safe.
+    void post(std::shared_ptr<Deferral> deferral);
+
 private:
     void run();
     void acceptAll();
@@ -82,6 +91,9 @@ private:
                                                    std::chrono::steady_clock::time_point now) const;
     void takeReturned();
     void takeReady();
+    void takeAnswers();
+    // Lets go of a deferral whose answer will not be written.
+    void dropDeferral(Connection& connection);
     // Moves what the connection's stream was written to its output; false
     // when the connection must close instead (a client too slow).
     bool pump(Connection& connection);
@@ -89,6 +101,12 @@ private:
     // Runs an onEnd callback that DetachedStream handed out.
     void notify(const std::function<void()>& callback);
     void wake();
+    // Adds `item` to `list` (ready_ or answers_) and wakes the loop if need be.
+    template <class Item>
+    void enqueue(std::vector<Item>& list, Item item);
+    // Empties a list that other threads add to.
+    template <class Item>
+    std::vector<Item> takeAll(std::vector<Item>& list);
 
     ConnectionHandler& handler_;
     int listenFd_;
@@ -103,6 +121,7 @@ private:
     std::mutex mutex_;
     std::vector<Connection*> returned_;
     std::vector<std::shared_ptr<DetachedStream>> ready_;
+    std::vector<std::shared_ptr<Deferral>> answers_;
     std::atomic<bool> stopAccepting_{false};
     std::atomic<bool> draining_{false};
     std::atomic<bool> stopping_{false};

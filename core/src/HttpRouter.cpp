@@ -80,6 +80,14 @@ std::shared_ptr<ResponseStream> RouteRequest::detach(Poco::Net::HTTPServerRespon
     return ours->detach(std::move(options));
 }
 
+std::shared_ptr<DeferredResponse> RouteRequest::defer(Poco::Net::HTTPServerResponse& response) {
+    auto* ours = dynamic_cast<ServerResponse*>(&response);
+    if (!ours || &http_.response() != &response) {
+        return nullptr;
+    }
+    return ours->defer();
+}
+
 HttpRouter::HttpRouter(const std::vector<std::string>& listeners, Unmatched unmatched)
     : unmatched_(unmatched) {
     for (const auto& name : listeners) {
@@ -142,7 +150,8 @@ RoutedRequest HttpRouter::route(const std::string& listener, std::string_view me
     routed.match = tables_.find(listener)->second.find(method, routed.path);
     if (routed.match.select) {
         try {
-            routed.match.execution = (*routed.match.select)(parseQueryString(routed.query));
+            routed.match.execution =
+                (*routed.match.select)(routed.match.params, parseQueryString(routed.query));
         } catch (const Poco::SyntaxException&) {
             // A malformed escape: the handler answers 400 for it, on a worker.
             routed.match.execution = Execution::kWorker;
@@ -210,18 +219,30 @@ void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
     if (observers_.empty()) {
         return;
     }
-    std::string client = request.clientAddress().toString();
-    RequestRecord record{listener,
-                         method,
-                         match.pattern ? *match.pattern : kUnmatched,
-                         static_cast<int>(response.getStatus()),
-                         std::chrono::steady_clock::now() - started,
-                         routed.path,
-                         client,
-                         user.name.empty() ? nullptr : &user,
-                         &attributes};
-    for (const auto& observer : observers_) {
-        observer->observe(record);
+    // What the observers are told, once the status is known: now, or when a
+    // deferred answer is written.
+    auto report = [observers = observers_, listener, method,
+                   pattern = match.pattern ? *match.pattern : kUnmatched, started,
+                   path = std::string(routed.path), client = request.clientAddress().toString(),
+                   user = std::move(user), attributes = std::move(attributes)](int status) {
+        RequestRecord record{listener,
+                             method,
+                             pattern,
+                             status,
+                             std::chrono::steady_clock::now() - started,
+                             path,
+                             client,
+                             user.name.empty() ? nullptr : &user,
+                             &attributes};
+        for (const auto& observer : observers) {
+            observer->observe(record);
+        }
+    };
+    auto* ours = dynamic_cast<ServerResponse*>(&response);
+    if (ours && ours->deferred()) {
+        ours->deferred()->whenAnswered(std::move(report));
+    } else {
+        report(static_cast<int>(response.getStatus()));
     }
 }
 

@@ -248,10 +248,12 @@ void Listener::exchange(Connection& connection, const HttpRouter& router, Routed
         response.setKeepAlive(keepAlive);
         auto peer = connection.transport->peerCertificate();
         router.serve(config_.name, routed, request, response, *access_, peer ? &*peer : nullptr);
-        connection.closeAfterOutput = !response.finish();
+        if (!response.deferred()) {
+            connection.closeAfterOutput = !response.finish();
+        }
     }
-    if (connection.stream) {
-        consumeRequest(connection);  // in flight until streamReleased
+    if (connection.stream || connection.deferral) {
+        consumeRequest(connection);  // in flight until streamReleased or answer
     } else {
         finishRequest(connection);
     }
@@ -270,6 +272,37 @@ void Listener::consumeRequest(Connection& connection) {
 }
 
 void Listener::streamReleased(Connection&) {
+    leaveFlight();
+}
+
+void Listener::answer(Connection& connection) {
+    auto deferral = std::move(connection.deferral);
+    connection.deferral = nullptr;
+    const auto& request = deferral->request();
+    int status;
+    {
+        ServerResponse response(connection, Sending::kAfterwards, request.head);
+        response.setVersion(request.version);
+        response.setKeepAlive(request.keepAlive && !draining_.load(std::memory_order_relaxed));
+        try {
+            deferral->take()(response);
+        } catch (const std::exception& e) {
+            Poco::Logger::get("kiod.http")
+                .error("listener %s: a deferred answer failed: %s", config_.name,
+                       std::string(e.what()));
+            if (!response.sent()) {
+                sendStatus(response, 500, "InternalError",
+                           "an error on the server prevented the request");
+            }
+        }
+        connection.closeAfterOutput = !response.finish();
+        status = static_cast<int>(response.getStatus());
+    }
+    deferral->release(status);
+    leaveFlight();
+}
+
+void Listener::deferralDropped(Connection&) {
     leaveFlight();
 }
 

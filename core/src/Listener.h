@@ -75,6 +75,8 @@ public:
     std::chrono::milliseconds requestTimeout() const override { return config_.idleTimeout; }
     std::chrono::milliseconds readTimeout() const override { return config_.readTimeout; }
     void streamReleased(Connection& connection) override;
+    void answer(Connection& connection) override;
+    void deferralDropped(Connection& connection) override;
 
 private:
     // Runs the routed request in `connection` and leaves the response in its

@@ -208,6 +208,20 @@ std::shared_ptr<ResponseStream> ServerResponse::detach(StreamOptions options) {
                                            [stream](ResponseStream*) { stream->close(); });
 }
 
+std::shared_ptr<DeferredResponse> ServerResponse::defer() {
+    if (sent_ || connection_.deferral) {
+        throw std::logic_error("defer: the response was already sent or deferred");
+    }
+    auto deferral =
+        std::make_shared<Deferral>(Deferral::Request{getVersion(), getKeepAlive(), headRequest_});
+    connection_.deferral = deferral;
+    deferred_ = deferral.get();
+    // As with detach(): a handler that lets go of the response without
+    // answering must not leave its client waiting forever.
+    return std::shared_ptr<DeferredResponse>(
+        deferral.get(), [deferral](DeferredResponse*) { deferral->abandon(); });
+}
+
 bool ServerResponse::finish() {
     if (!sent_) {
         sendBuffer(nullptr, 0);

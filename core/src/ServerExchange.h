@@ -52,6 +52,12 @@ public:
     // the connection's event loop serves: see RouteRequest::detach.
     std::shared_ptr<ResponseStream> detach(StreamOptions options);
 
+    // Leaves the answer for later: see RouteRequest::defer. The response
+    // then writes nothing, and finish() must not be called.
+    std::shared_ptr<DeferredResponse> defer();
+    // The deferral, if defer() was called.
+    Deferral* deferred() const { return deferred_; }
+
     // Completes the response: one never sent goes out with an empty body; a
     // chunked body gets its last chunk. Returns whether the connection can
     // carry another request.
@@ -65,6 +71,7 @@ private:
     bool headRequest_;
     bool sent_ = false;
     bool delimited_ = true;  // the client can tell where the body ends
+    Deferral* deferred_ = nullptr;
     std::unique_ptr<BodyStreamBuf> body_;
     std::unique_ptr<std::ostream> stream_;
 };

@@ -2,6 +2,9 @@
 // then after N milliseconds of work "finished", so that a test can signal
 // kiod while a request is in flight and see it complete. GET /bulk?mib=N
 // answers N MiB built on the compute threads, like a page of a list.
+// GET /later?ms=N defers its answer from the event loop and gives it,
+// "later", from another thread after N milliseconds (as the catalog
+// answers a create); with &drop=1 that thread lets go of it unanswered.
 #include <kiod/ConfigSection.h>
 #include <kiod/Module.h>
 #include <kiod/ModuleContext.h>
@@ -46,6 +49,24 @@ public:
                 }
             },
             kiod::Execution::kCompute);
+        context.router().mount(
+            listener_, "GET", "/later",
+            [](kiod::RouteRequest& request, auto& response) {
+                auto ms = std::stoi(request.query("ms").value_or("0"));
+                bool drop = request.query("drop").value_or("") == "1";
+                auto deferred = request.defer(response);
+                std::thread([deferred, ms, drop] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                    if (drop) {
+                        return;
+                    }
+                    deferred->complete([](Poco::Net::HTTPServerResponse& answer) {
+                        answer.setContentType("text/plain");
+                        answer.sendBuffer("later\n", 6);
+                    });
+                }).detach();
+            },
+            kiod::Execution::kEventLoop);
     }
 
 private:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kiod/DeferredResponse.h>
 #include <kiod/RequestObserver.h>
 #include <kiod/ResponseStream.h>
 #include <kiod/UserInfo.h>
@@ -67,6 +68,16 @@ public:
     std::shared_ptr<ResponseStream> detach(Poco::Net::HTTPServerResponse& response,
                                            StreamOptions options = {});
 
+    // Lets the handler return before its answer is known without holding a
+    // thread: the answer comes later, from any thread, through the returned
+    // handle (DeferredResponse::complete). The request stays in flight until
+    // then: the connection serves no other request, and request observers
+    // see it once, with the status it was answered with. Null when
+    // `response` is not this request's response on a kiod listener (a
+    // test's): then the handler answers as usual. Throws std::logic_error if
+    // the response was already sent.
+    std::shared_ptr<DeferredResponse> defer(Poco::Net::HTTPServerResponse& response);
+
 private:
     void parseQuery() const;
 
@@ -105,10 +116,15 @@ enum class Execution {
     kCompute,
 };
 
+// The values a route's pattern captured, `{name}` by `{name}`.
+using PathParameters = std::vector<std::pair<std::string, std::string>>;
+
 // Where each request of a route runs, for routes whose requests differ in
 // what they wait for: a Kubernetes collection's GET computes a list page
-// (kCompute) or holds a watch open (kWorker), as its query says.
-using ExecutionSelector = std::function<Execution(const QueryParameters& query)>;
+// (kCompute) or holds a watch open (kWorker), as its query says; a POST
+// that the catalog answers later may run on the event loop.
+using ExecutionSelector =
+    std::function<Execution(const PathParameters& path, const QueryParameters& query)>;
 
 // Where modules mount their HTTP handlers. Patterns are paths whose segments
 // are literals or `{name}` parameters (`/apis/{group}/{version}`); a literal

@@ -53,7 +53,8 @@ ApiResult<ResponseFormat> ApiRequest::format(bool list) const {
     return *format;
 }
 
-void ApiRequest::sendObject(int code, const std::string& json, const ResponseFormat& format) const {
+void ApiRequest::sendObject(Poco::Net::HTTPServerResponse& response, const ResourceInfo& resource,
+                            int code, const std::string& json, const ResponseFormat& format) {
     std::string body;
     switch (format.shape) {
         case ResponseFormat::Shape::kObject:

@@ -66,7 +66,11 @@ struct ApiRequest {
 
     // Sends one object (stored JSON, details already removed as needed) in
     // the negotiated format.
-    void sendObject(int code, const std::string& json, const ResponseFormat& format) const;
+    void sendObject(int code, const std::string& json, const ResponseFormat& format) const {
+        sendObject(response, resource, code, json, format);
+    }
+    static void sendObject(Poco::Net::HTTPServerResponse& response, const ResourceInfo& resource,
+                           int code, const std::string& json, const ResponseFormat& format);
 };
 
 }  // namespace kiod::aggregatedapi

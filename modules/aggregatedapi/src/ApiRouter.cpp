@@ -138,10 +138,31 @@ void ApiRouter::mount(Router& router, const std::string& listener) {
     // one after another, where workers would build them all at once on the
     // same cores and finish each late (p99 of a page, docs/BENCHMARKS.md).
     // A watch waits for its client while it sends its opening: a worker.
-    const ExecutionSelector listOrWatch = [](const QueryParameters& query) {
+    const ExecutionSelector listOrWatch = [](const PathParameters&, const QueryParameters& query) {
         auto watch = query.find("watch");
         return watch != query.end() && asksToWatch(watch->second) ? Execution::kWorker
                                                                   : Execution::kCompute;
+    };
+    // A create of a catalog kind that is only stored (not a CancelAction,
+    // which changes another object, nor a restore point, which binds its
+    // content) leaves its answer to the catalog's commit: it runs on the
+    // event loop, where no thread waits for the commit (RouteRequest::defer).
+    // The others may wait: a worker.
+    const ExecutionSelector createsWhere = [this](const PathParameters& path,
+                                                  const QueryParameters&) {
+        auto param = [&](const char* name) {
+            for (const auto& [key, value] : path) {
+                if (key == name) {
+                    return value;
+                }
+            }
+            return std::string();
+        };
+        const auto* resource = table_.find(param("group"), param("version"), param("resource"));
+        bool storedOnly = resource && resource->backend == Backend::kCatalog &&
+                          resource->family != KindFamily::kCancelAction &&
+                          resource->family != KindFamily::kRestorePoint;
+        return storedOnly ? Execution::kEventLoop : Execution::kWorker;
     };
     const ResourcePattern patterns[] = {
         {"/apis/{group}/{version}/{resource}", false, 0},
@@ -159,6 +180,10 @@ void ApiRouter::mount(Router& router, const std::string& listener) {
             };
             if (method == "GET" && shape.depth == 0) {
                 router.mount(listener, method, shape.pattern, std::move(handler), listOrWatch);
+                continue;
+            }
+            if (method == "POST" && shape.depth == 0) {
+                router.mount(listener, method, shape.pattern, std::move(handler), createsWhere);
                 continue;
             }
             // A GET of one object (or its details) is one indexed read of
@@ -208,13 +233,23 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
         ApiMetrics::Request& labels;
         Poco::Net::HTTPServerResponse& response;
         std::chrono::steady_clock::time_point started;
+        std::shared_ptr<DeferredResponse> deferred;  // the handler's answer comes later
         ~Finish() {
-            if (metrics) {
-                metrics->finished(labels, static_cast<int>(response.getStatus()),
-                                  std::chrono::steady_clock::now() - started, inflight);
+            if (!metrics) {
+                return;
+            }
+            auto record = [metrics = metrics, labels = labels, started = started,
+                           inflight = inflight](int status) {
+                metrics->finished(labels, status, std::chrono::steady_clock::now() - started,
+                                  inflight);
+            };
+            if (deferred) {
+                deferred->whenAnswered(std::move(record));
+            } else {
+                record(static_cast<int>(response.getStatus()));
             }
         }
-    } finish{metrics_.get(), inflight, labels, response, started};
+    } finish{metrics_.get(), inflight, labels, response, started, nullptr};
 
     if (!resource || (namespacedPath && !resource->namespaced) ||
         (!namespacedPath && resource->namespaced && !name.empty()) ||
@@ -277,7 +312,7 @@ void ApiRouter::serveResource(RouteRequest& route, Poco::Net::HTTPServerResponse
     } else if (verb == "watch") {
         WatchHandler::watch(request, watchSettings_, watches_);
     } else if (verb == "create") {
-        ObjectHandler::create(request);
+        finish.deferred = ObjectHandler::create(request);
     } else if (verb == "update") {
         ObjectHandler::update(request);
     } else if (verb == "patch") {

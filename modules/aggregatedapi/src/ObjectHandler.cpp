@@ -10,7 +10,9 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 
 namespace kiod::aggregatedapi {
 
@@ -73,6 +75,77 @@ void answer(const ApiRequest& request, int code, const std::string& json) {
         return;
     }
     request.sendObject(code, plainObject(request, json), format.value());
+}
+
+// The answer of a create for a response that cannot be deferred: the
+// handler's thread waits for it and writes it.
+class WaitedAnswer final : public DeferredResponse {
+public:
+    void complete(Write write) override {
+        {
+            std::lock_guard lock(mutex_);
+            if (write_) {
+                return;
+            }
+            write_ = std::move(write);
+        }
+        written_.notify_all();
+    }
+    void whenAnswered(std::function<void(int)>) override {}
+
+    void writeTo(Poco::Net::HTTPServerResponse& response) {
+        std::unique_lock lock(mutex_);
+        written_.wait(lock, [&] { return static_cast<bool>(write_); });
+        write_(response);
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable written_;
+    Write write_;
+};
+
+// A create whose answer waits for the catalog's commit, on no thread.
+struct PendingCreate {
+    std::shared_ptr<catalog::ObjectStore> store;
+    const ResourceInfo& resource;
+    std::string ns;
+    ObjectJson object;
+    bool generatedName;
+    ResponseFormat format;
+    std::shared_ptr<DeferredResponse> deferred;
+    int attemptsLeft = 3;
+};
+
+// Stores the object, then answers from the event loop. A generated name
+// that is taken is generated again, a few times (as kube-apiserver does
+// since 1.30), rather than failing the create.
+void storeThenAnswer(const std::shared_ptr<PendingCreate>& create) {
+    auto name = create->object.string({"metadata", "name"});
+    create->store->createAsync(
+        {create->resource.qualifiedName(), create->ns, name}, create->object.serialize(),
+        [create, name](Result<catalog::StoredObject> created) {
+            if (!created && created.status().code() == StatusCode::kAlreadyExists &&
+                create->generatedName && create->attemptsLeft-- > 0) {
+                create->object.setString(
+                    {"metadata", "name"},
+                    NameGenerator::fromPrefix(create->object.string({"metadata", "generateName"})));
+                storeThenAnswer(create);
+                return;
+            }
+            create->deferred->complete([create, name, created = std::move(created)](
+                                           Poco::Net::HTTPServerResponse& response) {
+                const auto& resource = create->resource;
+                if (!created) {
+                    ApiError::fromStatus(created.status(), resource, name).send(response);
+                } else {
+                    ApiRequest::sendObject(
+                        response, resource, 201,
+                        ObjectJson::withoutDetails(created->json, resource.detailsField),
+                        create->format);
+                }
+            });
+        });
 }
 
 // Checks kind and apiVersion of a body: absent ones are filled in.
@@ -326,31 +399,31 @@ void ObjectHandler::get(ApiRequest& request) {
     request.sendObject(200, plainObject(request, found->json), format.value());
 }
 
-void ObjectHandler::create(ApiRequest& request) {
+std::shared_ptr<DeferredResponse> ObjectHandler::create(ApiRequest& request) {
     const auto& resource = request.resource;
     auto dryRun = request.dryRun();
     if (!dryRun) {
         dryRun.error().send(request.response);
-        return;
+        return nullptr;
     }
     auto format = request.format(false);
     if (!format) {
         format.error().send(request.response);
-        return;
+        return nullptr;
     }
     auto parsed = parseBody(request);
     if (!parsed) {
         parsed.error().send(request.response);
-        return;
+        return nullptr;
     }
     auto& object = parsed.value();
     if (auto error = checkType(request, object)) {
         error->send(request.response);
-        return;
+        return nullptr;
     }
     if (auto error = dropUnknownFields(request, object)) {
         error->send(request.response);
-        return;
+        return nullptr;
     }
     for (const char* member : kServerSetMetadata) {
         object.remove({"metadata", member});
@@ -375,7 +448,7 @@ void ObjectHandler::create(ApiRequest& request) {
             resource, "",
             {{"FieldValueInvalid", "Invalid value: must be a string", "metadata.name"}})
             .send(request.response);
-        return;
+        return nullptr;
     }
     auto causes = Validation::forCreate(resource, object, request.platformNamespace);
     if (causes.empty() && request.moduleStorage) {
@@ -385,7 +458,7 @@ void ObjectHandler::create(ApiRequest& request) {
         ApiError::invalid(resource, name.size() > 253 ? name.substr(0, 253) : name,
                           std::move(causes))
             .send(request.response);
-        return;
+        return nullptr;
     }
     ActionSemantics::prepareCreate(resource, object);
     object.set({"metadata", "generation"}, Value(1));
@@ -394,19 +467,19 @@ void ObjectHandler::create(ApiRequest& request) {
         auto answered = ActionSemantics::cancel(request, object, dryRun.value());
         if (!answered) {
             answered.error().send(request.response);
-            return;
+            return nullptr;
         }
         request.sendObject(201, answered.value(), format.value());
-        return;
+        return nullptr;
     }
     if (resource.family == KindFamily::kRestorePoint) {
         auto created = ActionSemantics::createRestorePoint(request, object, dryRun.value());
         if (!created) {
             created.error().send(request.response);
-            return;
+            return nullptr;
         }
         request.sendObject(201, plainObject(request, created.value().json), format.value());
-        return;
+        return nullptr;
     }
     if (dryRun.value()) {
         // What would be stored, less what only storing fills in
@@ -414,26 +487,25 @@ void ObjectHandler::create(ApiRequest& request) {
         auto existing = request.store->get(request.keyOf(name));
         if (existing) {
             ApiError::alreadyExists(resource, name).send(request.response);
-            return;
+            return nullptr;
         }
         request.sendObject(201, plainObject(request, object.serialize()), format.value());
-        return;
+        return nullptr;
     }
-    auto created = request.store->create(request.keyOf(name), object.serialize());
-    // A generated name that is taken is generated again, a few times (as
-    // kube-apiserver does since 1.30), rather than failing the create.
-    for (int attempt = 0; generated && attempt < 3 && !created &&
-                          created.status().code() == StatusCode::kAlreadyExists;
-         ++attempt) {
-        name = NameGenerator::fromPrefix(object.string({"metadata", "generateName"}));
-        object.setString({"metadata", "name"}, name);
-        created = request.store->create(request.keyOf(name), object.serialize());
+    auto deferred = request.route.defer(request.response);
+    if (deferred) {
+        storeThenAnswer(std::make_shared<PendingCreate>(
+            PendingCreate{request.store, resource, request.ns, std::move(object), generated,
+                          format.value(), deferred}));
+        return deferred;
     }
-    if (!created) {
-        ApiError::fromStatus(created.status(), resource, name).send(request.response);
-        return;
-    }
-    request.sendObject(201, plainObject(request, created->json), format.value());
+    // A response that cannot wait (a test's): this thread waits instead.
+    auto answer = std::make_shared<WaitedAnswer>();
+    storeThenAnswer(std::make_shared<PendingCreate>(
+        PendingCreate{request.store, resource, request.ns, std::move(object), generated,
+                      format.value(), answer}));
+    answer->writeTo(request.response);
+    return nullptr;
 }
 
 void ObjectHandler::update(ApiRequest& request) {

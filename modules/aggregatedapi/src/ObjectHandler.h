@@ -16,7 +16,9 @@ namespace kiod::aggregatedapi {
 class ObjectHandler {
 public:
     static void get(ApiRequest& request);
-    static void create(ApiRequest& request);
+    // The answer to come, when the create was left to finish after the
+    // handler returns (the catalog commits it); null when answered.
+    static std::shared_ptr<DeferredResponse> create(ApiRequest& request);
     static void update(ApiRequest& request);
     static void patch(ApiRequest& request);
     static void remove(ApiRequest& request);

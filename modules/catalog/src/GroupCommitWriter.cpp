@@ -43,8 +43,8 @@ GroupCommitWriter::~GroupCommitWriter() {
     stop();
 }
 
-Status GroupCommitWriter::submit(Write write) {
-    Pending pending{std::move(write), Status::internal("write did not run")};
+Result<std::shared_ptr<GroupCommitWriter::Batch>> GroupCommitWriter::enqueue(
+    Pending* pending, std::unique_ptr<Pending> owned) {
     std::shared_ptr<Batch> batch;
     {
         std::lock_guard lock(mutex_);
@@ -59,13 +59,34 @@ Status GroupCommitWriter::submit(Write write) {
             batches_.push_back(std::make_shared<Batch>());
         }
         batch = batches_.back();
-        batch->writes.push_back(&pending);
+        batch->writes.push_back(pending);
+        if (owned) {
+            batch->owned.push_back(std::move(owned));
+        }
         ++queuedWrites_;
     }
     queued_.notify_one();
-    std::unique_lock lock(batch->mutex);
-    batch->done.wait(lock, [&] { return batch->committed; });
+    return batch;
+}
+
+Status GroupCommitWriter::submit(Write write) {
+    Pending pending{std::move(write), Status::internal("write did not run"), nullptr};
+    auto batch = enqueue(&pending, nullptr);
+    if (!batch.isOk()) {
+        return batch.status();
+    }
+    auto& queued = *batch.value();
+    std::unique_lock lock(queued.mutex);
+    queued.done.wait(lock, [&] { return queued.committed; });
     return std::move(pending.result);
+}
+
+Status GroupCommitWriter::submitAsync(Write write, Done done) {
+    auto owned = std::make_unique<Pending>(
+        Pending{std::move(write), Status::internal("write did not run"), std::move(done)});
+    auto* pending = owned.get();
+    auto batch = enqueue(pending, std::move(owned));
+    return batch.isOk() ? Status() : batch.status();
 }
 
 std::size_t GroupCommitWriter::queueDepth() const {
@@ -164,6 +185,9 @@ void GroupCommitWriter::commit(Batch& batch) {
         batch.committed = true;
     }
     batch.done.notify_all();
+    for (auto& owned : batch.owned) {
+        owned->done(std::move(owned->result));
+    }
     if (onBatch_) {
         onBatch_(size, elapsed);
     }

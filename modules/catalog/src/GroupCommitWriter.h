@@ -91,6 +91,13 @@ public:
         return std::move(*result);
     }
 
+    // Queues `write` without waiting: `done` gets its Status on the writer
+    // thread once its batch has committed (or failed), and must not block.
+    // Refused at once (Overloaded, Unavailable) as submit() would be; then
+    // `done` is not called.
+    using Done = std::function<void(Status)>;
+    Status submitAsync(Write write, Done done);
+
     std::size_t queueDepth() const;
     // Whether the last batch failed to commit; cleared by the next success.
     bool failing() const { return failing_.load(); }
@@ -100,10 +107,12 @@ public:
     void stop();
 
 private:
-    // One write, on its caller's stack while the caller waits.
+    // One write: on its caller's stack while the caller waits, or owned by
+    // its batch when `done` is to be told instead.
     struct Pending {
         Write write;
         Status result;
+        Done done;
     };
     // The writes one transaction commits, filled as callers queue them, and
     // the one wake-up that tells all of their callers at once. (A promise
@@ -111,6 +120,7 @@ private:
     // from the writer before it could wake the next.)
     struct Batch {
         std::vector<Pending*> writes;
+        std::vector<std::unique_ptr<Pending>> owned;  // those with `done`
         // A condition variable rather than std::atomic::wait, whose spin
         // calls sched_yield: 8% of the callers' time with 32 of them.
         std::mutex mutex;
@@ -118,6 +128,8 @@ private:
         bool committed = false;  // every result is set
     };
 
+    // Adds `pending` to the batch taking writes; the batch, or why not.
+    Result<std::shared_ptr<Batch>> enqueue(Pending* pending, std::unique_ptr<Pending> owned);
     void run();
     void commit(Batch& batch);
 

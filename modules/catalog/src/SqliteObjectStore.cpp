@@ -431,6 +431,36 @@ Result<StoredObject> SqliteObjectStore::create(const ObjectKey& key, const std::
         [&](WriteContext& context) { return createIn(context, key, parsed.value()); });
 }
 
+void SqliteObjectStore::createAsync(const ObjectKey& key, const std::string& json, Created done) {
+    auto parsed = prepare(key, json);
+    if (!parsed.isOk()) {
+        done(parsed.status());
+        return;
+    }
+    // Kept by the write until it has run, and by its completion.
+    struct Create {
+        ObjectKey key;
+        ObjectDocument document;
+        std::optional<Result<StoredObject>> result;
+        Created done;
+    };
+    auto create = std::make_shared<Create>(
+        Create{key, std::move(parsed.value()), std::nullopt, std::move(done)});
+    auto queued = writer_->submitAsync(
+        [create](WriteContext& context) {
+            create->result.emplace(createIn(context, create->key, create->document));
+            return create->result->status();
+        },
+        [create](Status status) {
+            // A write that succeeded in a batch whose commit failed failed.
+            create->done(status.isOk() ? std::move(*create->result)
+                                       : Result<StoredObject>(std::move(status)));
+        });
+    if (!queued.isOk()) {
+        create->done(std::move(queued));
+    }
+}
+
 Result<StoredObject> SqliteObjectStore::get(const ObjectKey& key) {
     return guarded<StoredObject>([&]() -> Result<StoredObject> {
         auto reader = readers_->acquire();

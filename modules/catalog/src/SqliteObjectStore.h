@@ -35,6 +35,7 @@ public:
     ~SqliteObjectStore() override;
 
     Result<StoredObject> create(const ObjectKey& key, const std::string& json) override;
+    void createAsync(const ObjectKey& key, const std::string& json, Created done) override;
     Result<StoredObject> get(const ObjectKey& key) override;
     Result<StoredObject> update(const ObjectKey& key, const std::string& json,
                                 Revision expected) override;

@@ -2,6 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <condition_variable>
+#include <mutex>
 #include <rapidjson/document.h>
 #include <set>
 #include <thread>
@@ -104,6 +106,40 @@ BOOST_AUTO_TEST_CASE(every_read_after_a_write_sees_it_on_a_reader_that_read_befo
     }
     BOOST_TEST(store.remove(key("app", "a"), {}).isOk());
     BOOST_TEST((store.get(key("app", "a")).status().code() == StatusCode::kNotFound));
+}
+
+BOOST_AUTO_TEST_CASE(create_async_answers_as_create_once_the_write_is_committed) {
+    StoreFixture fixture;
+    auto& store = fixture.store();
+    std::mutex mutex;
+    std::condition_variable answered;
+    std::vector<kiod::Result<StoredObject>> results;
+    auto collect = [&](kiod::Result<StoredObject> created) {
+        // Committed by the time it is told: readable at once.
+        if (created.isOk()) {
+            BOOST_CHECK(store.get(created->key).isOk());
+        }
+        std::lock_guard lock(mutex);
+        results.push_back(std::move(created));
+        answered.notify_all();
+    };
+    store.createAsync(key("app", "a"), action("a", "mysql"), collect);
+    store.createAsync(key("app", "b"), action("b", "mysql"), collect);
+    store.createAsync(key("app", "a"), action("a", "mysql"), collect);
+    store.createAsync(key("app", "c"), "not json", collect);
+    std::unique_lock lock(mutex);
+    answered.wait(lock, [&] { return results.size() == 4; });
+    int created = 0;
+    int taken = 0;
+    int invalid = 0;
+    for (const auto& result : results) {
+        created += result.isOk();
+        taken += !result.isOk() && result.status().code() == StatusCode::kAlreadyExists;
+        invalid += !result.isOk() && result.status().code() == StatusCode::kInvalid;
+    }
+    BOOST_TEST(created == 2);
+    BOOST_TEST(taken == 1);
+    BOOST_TEST(invalid == 1);
 }
 
 BOOST_AUTO_TEST_CASE(delete_honours_preconditions_and_returns_the_object) {

@@ -114,11 +114,13 @@ BOOST_AUTO_TEST_CASE(mount_after_freeze_is_a_programming_error) {
 
 BOOST_AUTO_TEST_CASE(a_selector_places_each_request_by_its_query) {
     kiod::HttpRouter router({"api"});
-    router.mount("api", "GET", "/items", noop(), [](const kiod::QueryParameters& query) {
-        auto watch = query.find("watch");
-        return watch != query.end() && watch->second == "true" ? kiod::Execution::kWorker
-                                                               : kiod::Execution::kCompute;
-    });
+    router.mount("api", "GET", "/items", noop(),
+                 [](const kiod::PathParameters&, const kiod::QueryParameters& query) {
+                     auto watch = query.find("watch");
+                     return watch != query.end() && watch->second == "true"
+                                ? kiod::Execution::kWorker
+                                : kiod::Execution::kCompute;
+                 });
     router.mount("api", "POST", "/items", noop(), kiod::Execution::kWorker);
     router.freeze();
     BOOST_TEST((router.route("api", "GET", "/items?limit=500").match.execution ==

@@ -144,6 +144,16 @@ public:
     // (retry later), Unavailable when the disk is full or failing.
     virtual Result<StoredObject> create(const ObjectKey& key, const std::string& json) = 0;
 
+    // The same without waiting: `done` gets what create() would return,
+    // once the write has committed (or failed), on a thread of the store's
+    // and must not block: a server that answers from there holds no thread
+    // while the write waits for its commit. A store that cannot do better
+    // runs create() and calls `done` before returning, which this does.
+    using Created = std::function<void(Result<StoredObject>)>;
+    virtual void createAsync(const ObjectKey& key, const std::string& json, Created done) {
+        done(create(key, json));
+    }
+
     // NotFound when absent.
     virtual Result<StoredObject> get(const ObjectKey& key) = 0;
 
