@@ -89,6 +89,39 @@ BOOST_AUTO_TEST_CASE(discovery_and_errors_over_https) {
     BOOST_TEST(contains(list.body, R"("items":[])"));
 }
 
+BOOST_AUTO_TEST_CASE(creates_beyond_the_catalogs_write_queue_get_429_and_the_others_are_stored) {
+    // Creates wait for their commit holding no worker: 64 at once on a
+    // listener with two, against a write queue of one.
+    ApiServer server("[catalog]\nwrite_queue = 1\n");
+    std::vector<std::unique_ptr<RawConnection>> clients;
+    for (int i = 0; i < 64; ++i) {
+        auto body = action("burst-" + std::to_string(i));
+        clients.push_back(std::make_unique<RawConnection>(server.api));
+        clients.back()->send("POST " + kCollection +
+                             " HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+    int created = 0;
+    int refused = 0;
+    for (auto& client : clients) {
+        auto head = client->readUntil("\r\n\r\n");
+        if (head.rfind("HTTP/1.1 201 ", 0) == 0) {
+            ++created;
+        } else if (head.rfind("HTTP/1.1 429 ", 0) == 0) {
+            ++refused;
+            BOOST_TEST(contains(head, "\r\nRetry-After: 1\r\n"), head);
+        } else {
+            BOOST_TEST(false, "neither created nor refused: " << head);
+        }
+    }
+    BOOST_TEST(refused > 0);
+    BOOST_TEST(created + refused == 64);
+    // Every create that was acknowledged is stored, and no other.
+    auto list = get(server.api, kCollection);
+    BOOST_TEST(list.status == 200);
+    BOOST_TEST(count(list.body, R"("kind":"BackupAction")") == created);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // Watches over real connections: the opening, the live events, bookmarks,
