@@ -7,18 +7,16 @@
 namespace kiod {
 
 void Deferral::complete(Write write) {
-    EventLoop* loop;
-    {
-        std::lock_guard lock(mutex_);
-        if (completed_ || released_) {
-            return;
-        }
-        completed_ = true;
-        write_ = std::move(write);
-        loop = loop_;
+    std::lock_guard lock(mutex_);
+    if (completed_ || released_) {
+        return;
     }
-    if (loop) {
-        loop->post(shared_from_this());
+    completed_ = true;
+    write_ = std::move(write);
+    // Under the lock, as DetachedStream posts: release() cannot clear the
+    // loop, nor the loop go, while this posts to it.
+    if (loop_) {
+        loop_->post(shared_from_this());
     }
 }
 
@@ -54,11 +52,15 @@ Deferral::Write Deferral::take() {
 
 void Deferral::release(int status) {
     std::vector<std::function<void(int)>> answered;
+    // An answer never taken (the client went first) goes too: it may hold
+    // the last handle to this deferral.
+    Write unwritten;
     {
         std::lock_guard lock(mutex_);
         released_ = true;
         loop_ = nullptr;
         answered.swap(answered_);
+        unwritten.swap(write_);
     }
     connection_ = nullptr;
     for (auto& callback : answered) {

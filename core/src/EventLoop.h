@@ -75,7 +75,8 @@ public:
     // DetachedStream with its own lock held, so this takes only the loop's.
     void post(std::shared_ptr<DetachedStream> stream);
 
-    // `deferral` was completed; thread-safe.
+    // `deferral` was completed; thread-safe. Called by Deferral with its
+    // own lock held, so this takes only the loop's.
     void post(std::shared_ptr<Deferral> deferral);
 
 private:
