@@ -84,9 +84,10 @@ public:
     void complete(Write write) override {
         {
             std::lock_guard lock(mutex_);
-            if (write_) {
+            if (completed_) {
                 return;
             }
+            completed_ = true;
             write_ = std::move(write);
         }
         written_.notify_all();
@@ -94,14 +95,20 @@ public:
     void whenAnswered(std::function<void(int)>) override {}
 
     void writeTo(Poco::Net::HTTPServerResponse& response) {
-        std::unique_lock lock(mutex_);
-        written_.wait(lock, [&] { return static_cast<bool>(write_); });
-        write_(response);
+        Write write;
+        {
+            std::unique_lock lock(mutex_);
+            written_.wait(lock, [&] { return completed_; });
+            // Taken out: the answer holds the create, which holds this.
+            write.swap(write_);
+        }
+        write(response);
     }
 
 private:
     std::mutex mutex_;
     std::condition_variable written_;
+    bool completed_ = false;
     Write write_;
 };
 
