@@ -114,6 +114,20 @@ double oneTransactionRate(SqliteConnection& db, long count, Insert insert) {
     return static_cast<double>(count) / seconds(Clock::now() - started);
 }
 
+// Runs `insertNext()` 32 times per transaction on `db` for three seconds,
+// as a group commit of 32 writers would: inserts per second.
+template <class InsertNext>
+double groupRate(SqliteConnection& db, InsertNext insertNext) {
+    constexpr int kWriters = 32;
+    return kWriters * rate(1, std::chrono::seconds(3), [&](int, long) {
+               db.exec("BEGIN");
+               for (int k = 0; k < kWriters; ++k) {
+                   insertNext();
+               }
+               db.exec("COMMIT");
+           });
+}
+
 std::string catalogPath(const std::string& dir) {
     return dir + "/model-store.db";
 }
@@ -318,6 +332,16 @@ int raw(const std::string& dir, long count) {
                     std::string json(get.text(0));
                     get.reset();
                 }));
+    // What a write path that only appends before it answers could reach:
+    // the same JSON in row id order, 32 rows (as from 32 writers) per
+    // transaction.
+    db.exec("CREATE TABLE log(id INTEGER PRIMARY KEY, json TEXT NOT NULL)");
+    std::printf("raw_append_writes_per_second_32_per_transaction %.0f\n", groupRate(db, [&] {
+                    db.statement("INSERT INTO log(json) VALUES(?1)")
+                        .bind(1, objectJson(next, nameOf(next)))
+                        .step();
+                    ++next;
+                }));
     return 0;
 }
 
@@ -391,15 +415,8 @@ int rawSchema(const std::string& dir, long count) {
                 }));
     // What a perfect group commit of 32 writers could do: 32 objects (32
     // namespaces, as from 32 writers) per transaction.
-    constexpr int kBatch = 32;
     std::printf("raw_schema_writes_per_second_32_per_transaction %.0f\n",
-                kBatch * rate(1, std::chrono::seconds(3), [&](int, long) {
-                    db.exec("BEGIN");
-                    for (int k = 0; k < kBatch; ++k) {
-                        insert(next++);
-                    }
-                    db.exec("COMMIT");
-                }));
+                groupRate(db, [&] { insert(next++); }));
     return 0;
 }
 
