@@ -281,9 +281,6 @@ void EventLoop::process(Connection& connection) {
     if (connection.stream && !pump(connection)) {
         return;
     }
-    if (connection.deferral && !connection.deferral->attached()) {
-        connection.deferral->attach(*this, connection);
-    }
     while (!connection.busy && !connection.failed && !connection.closeAfterOutput &&
            !connection.stream && !connection.deferral && !connection.input.empty()) {
         auto state = connection.parser.parse(connection.input);
@@ -306,9 +303,6 @@ void EventLoop::process(Connection& connection) {
         }
         if (handler_.serve(*this, connection)) {
             return;  // a worker has it now
-        }
-        if (connection.deferral) {
-            connection.deferral->attach(*this, connection);
         }
         // An event-loop handler may have detached its response, and even
         // completed it already, making way for the next request.
@@ -334,6 +328,11 @@ void EventLoop::process(Connection& connection) {
         return;  // no deadline while the stream is open
     }
     if (connection.deferral) {
+        // Deferred by a handler here or on a worker: its answer comes
+        // through this loop from now on (at once if it came already).
+        if (!connection.deferral->attached()) {
+            connection.deferral->attach(*this, connection);
+        }
         return;  // no deadline while the answer is being made, as on a worker
     }
     if (connection.failed || (connection.closeAfterOutput && !connection.hasOutput())) {
@@ -475,7 +474,6 @@ void EventLoop::takeAnswers() {
 
 void EventLoop::dropDeferral(Connection& connection) {
     auto deferral = std::move(connection.deferral);
-    connection.deferral = nullptr;
     deferral->release(0);
     handler_.deferralDropped(connection);
 }

@@ -11,6 +11,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 namespace kiod {
@@ -79,6 +80,39 @@ std::shared_ptr<ResponseStream> RouteRequest::detach(Poco::Net::HTTPServerRespon
     }
     return ours->detach(std::move(options));
 }
+
+namespace {
+
+// A RequestRecord with its strings, user and attributes owned: for a report
+// made after the request is gone.
+class KeptRecord {
+public:
+    explicit KeptRecord(const RequestRecord& record)
+        : listener_(record.listener),
+          method_(record.method),
+          route_(record.route),
+          path_(record.path),
+          client_(record.client),
+          user_(record.user ? std::optional<UserInfo>(*record.user) : std::nullopt),
+          attributes_(*record.attributes) {}
+
+    RequestRecord record(int status, std::chrono::nanoseconds duration) const {
+        return {listener_,   method_, route_,  status,
+                duration,    path_,   client_, user_ ? &*user_ : nullptr,
+                &attributes_};
+    }
+
+private:
+    std::string listener_;
+    std::string method_;
+    std::string route_;
+    std::string path_;
+    std::string client_;
+    std::optional<UserInfo> user_;
+    RequestAttributes attributes_;
+};
+
+}  // namespace
 
 std::shared_ptr<DeferredResponse> RouteRequest::defer(Poco::Net::HTTPServerResponse& response) {
     auto* ours = dynamic_cast<ServerResponse*>(&response);
@@ -219,30 +253,32 @@ void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
     if (observers_.empty()) {
         return;
     }
-    // What the observers are told, once the status is known: now, or when a
-    // deferred answer is written.
-    auto report = [observers = observers_, listener, method,
-                   pattern = match.pattern ? *match.pattern : kUnmatched, started,
-                   path = std::string(routed.path), client = request.clientAddress().toString(),
-                   user = std::move(user), attributes = std::move(attributes)](int status) {
-        RequestRecord record{listener,
-                             method,
-                             pattern,
-                             status,
-                             std::chrono::steady_clock::now() - started,
-                             path,
-                             client,
-                             user.name.empty() ? nullptr : &user,
-                             &attributes};
-        for (const auto& observer : observers) {
-            observer->observe(record);
-        }
-    };
+    std::string client = request.clientAddress().toString();
+    RequestRecord record{listener,
+                         method,
+                         match.pattern ? *match.pattern : kUnmatched,
+                         static_cast<int>(response.getStatus()),
+                         std::chrono::steady_clock::now() - started,
+                         routed.path,
+                         client,
+                         user.name.empty() ? nullptr : &user,
+                         &attributes};
     auto* ours = dynamic_cast<ServerResponse*>(&response);
-    if (ours && ours->deferred()) {
-        ours->deferred()->whenAnswered(std::move(report));
-    } else {
-        report(static_cast<int>(response.getStatus()));
+    if (!ours || !ours->deferred()) {
+        report(record);
+        return;
+    }
+    // Told once the deferred answer is written, when the request's own
+    // strings are gone. The router outlives the listeners, whose loops
+    // write every answer or drop it before they stop.
+    ours->deferred()->whenAnswered([this, started, kept = KeptRecord(record)](int status) {
+        report(kept.record(status, std::chrono::steady_clock::now() - started));
+    });
+}
+
+void HttpRouter::report(const RequestRecord& record) const {
+    for (const auto& observer : observers_) {
+        observer->observe(record);
     }
 }
 

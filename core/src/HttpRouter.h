@@ -65,6 +65,8 @@ private:
     // The table of `listener`, to mount `method pattern` on.
     RouteTable& table(const std::string& listener, const std::string& method,
                       const std::string& pattern);
+    // Tells every observer of a finished request.
+    void report(const RequestRecord& record) const;
     // Runs the handler, or answers 404, 405 or 503 (starting).
     void dispatch(const std::string& listener, RoutedRequest& routed,
                   Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

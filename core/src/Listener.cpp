@@ -277,7 +277,6 @@ void Listener::streamReleased(Connection&) {
 
 void Listener::answer(Connection& connection) {
     auto deferral = std::move(connection.deferral);
-    connection.deferral = nullptr;
     const auto& request = deferral->request();
     int status;
     {

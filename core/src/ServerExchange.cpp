@@ -215,7 +215,6 @@ std::shared_ptr<DeferredResponse> ServerResponse::defer() {
     auto deferral =
         std::make_shared<Deferral>(Deferral::Request{getVersion(), getKeepAlive(), headRequest_});
     connection_.deferral = deferral;
-    deferred_ = deferral.get();
     // As with detach(): a handler that lets go of the response without
     // answering must not leave its client waiting forever.
     return std::shared_ptr<DeferredResponse>(

@@ -56,7 +56,7 @@ public:
     // then writes nothing, and finish() must not be called.
     std::shared_ptr<DeferredResponse> defer();
     // The deferral, if defer() was called.
-    Deferral* deferred() const { return deferred_; }
+    Deferral* deferred() const { return connection_.deferral.get(); }
 
     // Completes the response: one never sent goes out with an empty body; a
     // chunked body gets its last chunk. Returns whether the connection can
@@ -71,7 +71,6 @@ private:
     bool headRequest_;
     bool sent_ = false;
     bool delimited_ = true;  // the client can tell where the body ends
-    Deferral* deferred_ = nullptr;
     std::unique_ptr<BodyStreamBuf> body_;
     std::unique_ptr<std::ostream> stream_;
 };

@@ -29,8 +29,10 @@ struct RequestRecord {
 // hook for request metrics and access logs. A detached response
 // (RouteRequest::detach) is seen once, when its handler returns: `status` as
 // sent and `duration` up to the detach, not the stream's lifetime, so that
-// latency histograms are not swamped by watches open for minutes. Runs on the request thread, so it
-// must be quick and must not throw.
+// latency histograms are not swamped by watches open for minutes. A
+// deferred answer (RouteRequest::defer) is seen once it is written, with
+// its status and the time until then, on the event loop that wrote it.
+// Runs on the request's threads, so it must be quick and must not throw.
 class RequestObserver {
 public:
     virtual ~RequestObserver() = default;
