@@ -17,8 +17,7 @@
 namespace kiod {
 
 RouteRequest::RouteRequest(Poco::Net::HTTPServerRequest& http, std::string_view listener,
-                           std::string_view path, std::string_view query,
-                           std::vector<std::pair<std::string, std::string>> params,
+                           std::string_view path, std::string_view query, PathParameters params,
                            const UserInfo* user)
     : http_(http),
       listener_(listener),
@@ -32,13 +31,17 @@ const UserInfo& RouteRequest::user() const {
     return user_ ? *user_ : kAnonymous;
 }
 
-const std::string& RouteRequest::param(std::string_view name) const {
-    for (const auto& [key, value] : params_) {
+const std::string& pathParameter(const PathParameters& path, std::string_view name) {
+    for (const auto& [key, value] : path) {
         if (key == name) {
             return value;
         }
     }
     throw std::logic_error("route has no parameter {" + std::string(name) + "}");
+}
+
+const std::string& RouteRequest::param(std::string_view name) const {
+    return pathParameter(params_, name);
 }
 
 void RouteRequest::parseQuery() const {

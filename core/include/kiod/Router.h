@@ -25,6 +25,13 @@ namespace kiod {
 // without `=` has an empty value, repeated ones keep every value.
 using QueryParameters = std::multimap<std::string, std::string, std::less<>>;
 
+// The values a route's pattern captured, `{name}` by `{name}`.
+using PathParameters = std::vector<std::pair<std::string, std::string>>;
+
+// The value captured by `{name}`. Asking for a name the pattern does not
+// have is a programming error (std::logic_error).
+const std::string& pathParameter(const PathParameters& path, std::string_view name);
+
 // A request as a route handler sees it: the Poco request, the path
 // parameters the pattern captured, the decoded query parameters and the
 // user who sent it.
@@ -32,8 +39,7 @@ class RouteRequest {
 public:
     // `user` null means system:anonymous.
     RouteRequest(Poco::Net::HTTPServerRequest& http, std::string_view listener,
-                 std::string_view path, std::string_view query,
-                 std::vector<std::pair<std::string, std::string>> params,
+                 std::string_view path, std::string_view query, PathParameters params,
                  const UserInfo* user = nullptr);
 
     Poco::Net::HTTPServerRequest& http() { return http_; }
@@ -85,7 +91,7 @@ private:
     std::string_view listener_;
     std::string_view path_;
     std::string_view rawQuery_;
-    std::vector<std::pair<std::string, std::string>> params_;
+    PathParameters params_;
     const UserInfo* user_;
     mutable bool queryParsed_ = false;
     mutable QueryParameters query_;
@@ -115,9 +121,6 @@ enum class Execution {
     // turn.
     kCompute,
 };
-
-// The values a route's pattern captured, `{name}` by `{name}`.
-using PathParameters = std::vector<std::pair<std::string, std::string>>;
 
 // Where each request of a route runs, for routes whose requests differ in
 // what they wait for: a Kubernetes collection's GET computes a list page

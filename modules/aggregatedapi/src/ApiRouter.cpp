@@ -150,15 +150,9 @@ void ApiRouter::mount(Router& router, const std::string& listener) {
     // The others may wait: a worker.
     const ExecutionSelector createsWhere = [this](const PathParameters& path,
                                                   const QueryParameters&) {
-        auto param = [&](const char* name) {
-            for (const auto& [key, value] : path) {
-                if (key == name) {
-                    return value;
-                }
-            }
-            return std::string();
-        };
-        const auto* resource = table_.find(param("group"), param("version"), param("resource"));
+        const auto* resource =
+            table_.find(pathParameter(path, "group"), pathParameter(path, "version"),
+                        pathParameter(path, "resource"));
         bool storedOnly = resource && resource->backend == Backend::kCatalog &&
                           resource->family != KindFamily::kCancelAction &&
                           resource->family != KindFamily::kRestorePoint;
