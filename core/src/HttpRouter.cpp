@@ -87,17 +87,18 @@ std::shared_ptr<ResponseStream> RouteRequest::detach(Poco::Net::HTTPServerRespon
 namespace {
 
 // A RequestRecord with its strings, user and attributes owned: for a report
-// made after the request is gone.
+// made after the request is gone. The user and attributes are the
+// request's own, moved in.
 class KeptRecord {
 public:
-    explicit KeptRecord(const RequestRecord& record)
+    KeptRecord(const RequestRecord& record, UserInfo&& user, RequestAttributes&& attributes)
         : listener_(record.listener),
           method_(record.method),
           route_(record.route),
           path_(record.path),
           client_(record.client),
-          user_(record.user ? std::optional<UserInfo>(*record.user) : std::nullopt),
-          attributes_(*record.attributes) {}
+          user_(record.user ? std::optional<UserInfo>(std::move(user)) : std::nullopt),
+          attributes_(std::move(attributes)) {}
 
     RequestRecord record(int status, std::chrono::nanoseconds duration) const {
         return {listener_,   method_, route_,  status,
@@ -274,9 +275,11 @@ void HttpRouter::serve(const std::string& listener, RoutedRequest& routed,
     // Told once the deferred answer is written, when the request's own
     // strings are gone. The router outlives the listeners, whose loops
     // write every answer or drop it before they stop.
-    ours->deferred()->whenAnswered([this, started, kept = KeptRecord(record)](int status) {
-        report(kept.record(status, std::chrono::steady_clock::now() - started));
-    });
+    ours->deferred()->whenAnswered(
+        [this, started,
+         kept = KeptRecord(record, std::move(user), std::move(attributes))](int status) {
+            report(kept.record(status, std::chrono::steady_clock::now() - started));
+        });
 }
 
 void HttpRouter::report(const RequestRecord& record) const {
